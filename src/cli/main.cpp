@@ -1,0 +1,52 @@
+// stancesim: wires the command line to the library. Exit codes: 0 ok, 1 failure, 2 bad input.
+#include <fmt/format.h>
+
+#include <boost/program_options/errors.hpp>
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "cli/commands.hpp"
+#include "core/error.hpp"
+#include "version.hpp"
+
+namespace {
+constexpr const char* kUsage =
+    "usage: stancesim <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  run SCENARIO.toml   run an ensemble and write CSVs (stancesim run --help)\n"
+    "  bench [SCENARIO]    measure runs per second and bytes written per second\n"
+    "  version             print the version\n";
+}
+
+int main(int argc, char** argv) {
+  using namespace stancesim;
+  const std::vector<std::string> all(argv, argv + argc);
+  if (argc < 2 || all[1] == "-h" || all[1] == "--help" || all[1] == "help") {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? kExitInput : kExitOk;
+  }
+  const std::string command = all[1];
+  const std::vector<std::string> args(all.begin() + 2, all.end());
+  try {
+    if (command == "run") return cli::run_command(args, all);
+    if (command == "bench") return cli::bench_command(args);
+    if (command == "version" || command == "--version") {
+      fmt::print("stancesim {} ({})\n", kVersion, kGitCommit);
+      return kExitOk;
+    }
+    fmt::print(stderr, "stancesim: unknown command '{}'\n{}", command, kUsage);
+    return kExitInput;
+  } catch (const InputError& e) {
+    fmt::print(stderr, "{}\n", e.what());
+    return kExitInput;
+  } catch (const boost::program_options::error& e) {
+    fmt::print(stderr, "stancesim {}: {}\n", command, e.what());
+    return kExitInput;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "stancesim: error: {}\n", e.what());
+    return kExitFailure;
+  }
+}

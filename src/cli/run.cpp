@@ -1,0 +1,154 @@
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <iostream>
+#include <thread>
+
+#include "cli/commands.hpp"
+#include "core/error.hpp"
+#include "engine/compiled.hpp"
+#include "output/results.hpp"
+#include "output/summary.hpp"
+#include "scenario/scenario.hpp"
+
+namespace po = boost::program_options;
+
+namespace stancesim::cli {
+
+namespace {
+int default_threads() {
+  const unsigned n = std::thread::hardware_concurrency();
+  return n == 0 ? 1 : static_cast<int>(n);
+}
+}  // namespace
+
+std::string headline_table(const std::vector<std::string>& scenarios,
+                           const std::vector<std::vector<std::string>>& metrics,
+                           const std::vector<std::vector<double>>& outcomes,
+                           const std::vector<int>& runs) {
+  struct Column {
+    const char* title;
+    const char* metric;
+  };
+  static const Column columns[] = {
+      {"china_mean_level", "mean_level_china_stance"},
+      {"p_level_ge_2", "ever_china_stance_level_ge_2"},
+      {"p_punishment", "ever_china_stance_punishment"},
+      {"p_warn", "ever_china_us_posture_warn"},
+      {"peak_escalation", "peak_escalation_index"},
+      {"cn_nk_trade_end", "final_cn_nk_trade"},
+      {"cn_leverage_end", "final_cn_leverage"},
+  };
+  std::string out = fmt::format("{:<34}", "scenario");
+  for (const auto& c : columns) out += fmt::format(" {:>16}", c.title);
+  out += "\n";
+  for (std::size_t s = 0; s < scenarios.size(); ++s) {
+    out += fmt::format("{:<34}", scenarios[s]);
+    for (const auto& c : columns) {
+      const auto& names = metrics[s];
+      const auto it = std::find(names.begin(), names.end(), c.metric);
+      if (it == names.end()) {
+        out += fmt::format(" {:>16}", "-");
+        continue;
+      }
+      const std::size_t m = static_cast<std::size_t>(it - names.begin());
+      std::vector<double> column;
+      for (int r = 0; r < runs[s]; ++r)
+        column.push_back(outcomes[s][static_cast<std::size_t>(r) * names.size() + m]);
+      const Stats st = describe(column);
+      out += fmt::format(" {:>16.3f}", st.mean);
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+int run_command(const std::vector<std::string>& args,
+                const std::vector<std::string>& command_line) {
+  po::options_description opts("stancesim run SCENARIO.toml [options]");
+  int runs = 0, steps = 0, threads = default_threads();
+  std::int64_t seed = -1;
+  std::string out_dir, model_dir;
+  std::vector<std::string> views, sets;
+  opts.add_options()("help,h", "show this help")(
+      "runs", po::value(&runs), "number of runs (default: the scenario's runs, else 500)")(
+      "seed", po::value(&seed), "base seed (default: the scenario's seed, else 1)")(
+      "steps", po::value(&steps),
+      "horizon in weeks (default: the scenario's steps, else the model's)")(
+      "threads", po::value(&threads)->default_value(threads),
+      "worker threads (default: all cores)")("out", po::value(&out_dir),
+                                             "output folder (default: results/<scenario name>)")(
+      "explain", "also write utilities.csv: expected utility of every option by priority")(
+      "force", "replace an existing output folder")(
+      "model", po::value(&model_dir), "model folder (default: ../model beside the scenario file)")(
+      "view", po::value(&views)->composing(),
+      "analyst view (repeatable; replaces the scenario's view)")(
+      "set", po::value(&sets)->composing(), "override a parameter: PATH=VALUE (repeatable)");
+  po::options_description hidden;
+  std::vector<std::string> files;
+  hidden.add_options()("scenario", po::value(&files));
+  po::options_description all;
+  all.add(opts).add(hidden);
+  po::positional_options_description pos;
+  pos.add("scenario", -1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << opts << "\n";
+    return kExitOk;
+  }
+  if (files.size() != 1) throw InputError("stancesim run: expected one scenario file (see --help)");
+  if (vm.count("runs") && runs < 1) throw InputError("--runs: expected a positive number of runs");
+  if (vm.count("steps") && (steps < 1 || steps > 520))
+    throw InputError("--steps: expected 1 to 520 weeks");
+  if (threads < 1) throw InputError("--threads: expected at least 1");
+  if (vm.count("seed") && (seed < 0 || seed > 2147483647))
+    throw InputError("--seed: expected 0 to 2147483647");
+
+  ScenarioOptions so{model_dir, views, sets};
+  LoadedScenario loaded = load_scenario(files[0], so);
+  Scenario& sc = loaded.scenario;
+  if (vm.count("runs")) sc.runs = runs;
+  if (vm.count("seed")) sc.seed = static_cast<std::uint64_t>(seed);
+  if (vm.count("steps")) {
+    for (const auto& s : sc.shocks)
+      if (s.to > steps)
+        throw InputError(s.loc,
+                         "shock '" + s.id + "' acts beyond --steps " + std::to_string(steps));
+    sc.steps = steps;
+  }
+  RunOptions ro;
+  ro.runs = sc.runs;
+  ro.seed = sc.seed;
+  ro.threads = threads;
+  ro.explain = vm.count("explain") > 0;
+  ro.force = vm.count("force") > 0;
+  ro.out_dir = out_dir.empty() ? "results/" + sc.name : out_dir;
+  ro.command_line = command_line;
+  check_output_dir(ro.out_dir, ro.force);
+  const CompiledModel model = compile(loaded.model, sc);
+  const bool tty = ::isatty(2);
+  const auto start = std::chrono::steady_clock::now();
+  auto last = start;
+  if (tty)
+    ro.progress = [&](int done, int total) {
+      const auto now = std::chrono::steady_clock::now();
+      if (done == total || now - last > std::chrono::milliseconds(200)) {
+        fmt::print(stderr, "\r{}: run {}/{}", sc.name, done, total);
+        if (done == total) fmt::print(stderr, "\n");
+        last = now;
+      }
+    };
+  const EnsembleResult result = run_and_write(loaded, model, ro);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  fmt::print("{}: {} runs x {} steps in {:.2f} s ({} threads) -> {}/\n", sc.name, sc.runs, sc.steps,
+             seconds, threads, ro.out_dir);
+  std::cout << headline_table({sc.name}, {result.metrics}, {result.outcomes}, {sc.runs});
+  return kExitOk;
+}
+
+}  // namespace stancesim::cli

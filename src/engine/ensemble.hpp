@@ -1,0 +1,97 @@
+// Runs an ensemble on K threads. Runs are handed out one at a time; `process(run, record, slot)`
+// runs on the worker that simulated the run (formatting, per-run metrics), and
+// `deliver(run, slot)` runs on the calling thread strictly in run order, so output files are
+// written sequentially and are identical whatever the thread count. At most 2K runs are in
+// flight: memory stays bounded for any number of runs. One lock per run, none per row.
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "engine/simulate.hpp"
+
+namespace stancesim {
+
+struct EnsembleConfig {
+  int runs = 1;
+  std::uint64_t seed = 1;
+  int threads = 1;
+  bool explain = false;
+};
+
+template <class Slot, class Process, class Deliver>
+void run_ensemble(const CompiledModel& model, const EnsembleConfig& config, Process process,
+                  Deliver deliver) {
+  const int threads = std::max(1, std::min(config.threads, config.runs));
+  const int window = 2 * threads;
+  std::vector<Slot> slots(static_cast<std::size_t>(window));
+  std::vector<int> ready(static_cast<std::size_t>(window), -1);
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::atomic<int> next{0};
+  int delivered = 0;
+  std::exception_ptr error;
+
+  auto worker = [&] {
+    Simulator simulator(model);
+    RunRecord record;
+    for (;;) {
+      const int run = next.fetch_add(1);
+      if (run >= config.runs) return;
+      const std::size_t slot = static_cast<std::size_t>(run % window);
+      {
+        std::unique_lock<std::mutex> lock(mutex);
+        changed.wait(lock, [&] { return run < delivered + window || error; });
+        if (error) return;
+      }
+      try {
+        simulator.run(config.seed, run, config.explain, record);
+        process(run, record, slots[slot]);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (!error) error = std::current_exception();
+        changed.notify_all();
+        return;
+      }
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        ready[slot] = run;
+      }
+      changed.notify_all();
+    }
+  };
+
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
+  try {
+    for (int run = 0; run < config.runs; ++run) {
+      const std::size_t slot = static_cast<std::size_t>(run % window);
+      {
+        std::unique_lock<std::mutex> lock(mutex);
+        changed.wait(lock, [&] { return ready[slot] == run || error; });
+        if (error) break;
+      }
+      deliver(run, slots[slot]);
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        ready[slot] = -1;
+        ++delivered;
+      }
+      changed.notify_all();
+    }
+  } catch (...) {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (!error) error = std::current_exception();
+    changed.notify_all();
+  }
+  for (auto& t : pool) t.join();
+  if (error) std::rethrow_exception(error);
+}
+
+}  // namespace stancesim

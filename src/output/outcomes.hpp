@@ -1,0 +1,30 @@
+// Per-run outcome metrics: one number per run and metric, the basis of summary.csv and of paired
+// comparisons. Names (documented in docs/outputs.md):
+//   final_<variable or metric>          value at the horizon
+//   mean_level_<actor>_<track>          mean option level over steps 1..T
+//   share_<actor>_<track>_<option>      share of steps with that option
+//   ever_<actor>_<track>_<option>       1 if the option was chosen at least once
+//   ever_<actor>_<track>_level_ge_<L>   1 if a level >= L was chosen at least once (L >= 1)
+//   share_<actor>_<track>_level_ge_<L>  share of steps at level >= L
+//   peak_escalation_index, total_escalation_index, max_kahn_rung
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/simulate.hpp"
+
+namespace stancesim {
+
+class Outcomes {
+ public:
+  explicit Outcomes(const CompiledModel& model);
+  const std::vector<std::string>& names() const { return names_; }
+  void compute(const RunRecord& record, double* out) const;  // names().size() values
+
+ private:
+  const CompiledModel& m_;
+  std::vector<std::string> names_;
+};
+
+}  // namespace stancesim

@@ -1,0 +1,300 @@
+#include "scenario/scenario.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <set>
+
+#include "core/sha256.hpp"
+#include "model/load.hpp"
+#include "model/params.hpp"
+#include "model/toml_reader.hpp"
+
+namespace stancesim {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct RawFile {  // one file of an extends chain, before merging
+  std::string path;
+  std::optional<std::string> name, description;
+  Claims claims;
+  std::optional<int> steps, runs;
+  std::optional<std::uint64_t> seed;
+  std::optional<std::vector<std::string>> views;
+  std::vector<Override> overrides;
+  std::vector<Shock> shocks;
+  std::vector<Pin> pins;
+  std::vector<std::pair<std::string, SourceLoc>> shock_whens;  // parsed after the model is known
+};
+
+std::pair<int, int> read_steps(Fields& f) {
+  if (f.has("step") == f.has("steps"))
+    f.fail(f.has("step") ? "steps" : "claims",
+           "give either step = N or steps = [from, to] in " + f.what());
+  if (f.has("step")) {
+    const int s = f.integer("step", 1, 100000);
+    return {s, s};
+  }
+  const toml::array& a = f.array("steps");
+  if (a.size() != 2 || !a[0].is_integer() || !a[1].is_integer())
+    f.fail("steps", "'steps' in " + f.what() + ": expected [from, to] with whole step numbers");
+  const auto from = a[0].as_integer()->get(), to = a[1].as_integer()->get();
+  if (from < 1 || to < from)
+    f.fail("steps", "'steps' in " + f.what() + ": expected 1 <= from <= to");
+  return {static_cast<int>(from), static_cast<int>(to)};
+}
+
+class ScenarioLoader {
+ public:
+  ScenarioLoader(const ScenarioOptions& options) : options_(options) {}
+
+  LoadedScenario run(const std::string& path) {
+    std::string model_dir = options_.model_dir;
+    if (model_dir.empty())
+      model_dir = (fs::path(path).parent_path() / ".." / "model").lexically_normal().string();
+    if (model_dir.empty()) model_dir = "model";
+    LoadedScenario out;
+    out.model = load_model(model_dir);
+    spec_ = &out.model;
+    std::vector<RawFile> chain;
+    read_chain(path, chain, {});
+    merge(chain, out.scenario);
+    apply(out);
+    return out;
+  }
+
+ private:
+  void read_chain(const std::string& path, std::vector<RawFile>& chain,
+                  std::vector<std::string> seen, const SourceLoc& from = {}) {
+    std::error_code ec;
+    const std::string canonical = fs::weakly_canonical(path, ec).string();
+    for (const auto& s : seen)
+      if (s == canonical) throw InputError(from, "'extends' makes a cycle through " + path);
+    if (!fs::is_regular_file(path))
+      throw InputError(from.file.empty() ? SourceLoc{path, 0, 0} : from,
+                       "scenario file not found: " + path);
+    seen.push_back(canonical);
+    const toml::table root = parse_toml_file(path);
+    spec_->files.push_back({path, sha256_file(path)});
+    Fields top(root, path, path);
+    RawFile raw;
+    raw.path = path;
+    Fields s(top.table("scenario"), path, "[scenario]");
+    std::optional<std::pair<std::string, SourceLoc>> extends;
+    if (s.has("extends")) extends = {{s.string("extends"), s.loc("extends")}};
+    if (s.has("name")) raw.name = s.string("name");
+    if (s.has("description")) raw.description = s.string("description");
+    raw.claims = claims(s);
+    if (s.has("steps")) raw.steps = s.integer("steps", 1, 520);
+    if (s.has("runs")) raw.runs = s.integer("runs", 1, 10000000);
+    if (s.has("seed")) raw.seed = static_cast<std::uint64_t>(s.integer("seed", 0, 2147483647));
+    if (const toml::node* v = s.optional("view")) {
+      std::vector<std::string> views;
+      if (v->is_string())
+        views.push_back(s.string_at(*v, "view"));
+      else if (v->is_array())
+        views = s.strings("view");
+      else
+        s.fail(*v, "'view' in [scenario]: expected a view name or an array of names");
+      for (const auto& name : views) find_view(*spec_, name, s.loc("view"));
+      raw.views = views;
+    }
+    s.done();
+    for (const toml::table* t : tables_of(top, "override", true)) {
+      Fields o(*t, path, "[[override]]");
+      Override ov;
+      ov.path = o.string("path");
+      ov.loc = o.loc("value");
+      ov.value = o.number("value");
+      ov.rationale = o.string("rationale");
+      ov.claims = claims(o);
+      o.done();
+      raw.overrides.push_back(ov);
+    }
+    for (const toml::table* t : tables_of(top, "shock", true))
+      raw.shocks.push_back(read_shock(*t, path, raw));
+    for (const toml::table* t : tables_of(top, "pin", true)) raw.pins.push_back(read_pin(*t, path));
+    top.done();
+    if (extends) {
+      const std::string parent = (fs::path(path).parent_path() / extends->first).string();
+      read_chain(parent, chain, seen, extends->second);
+    }
+    chain.push_back(std::move(raw));
+  }
+
+  Claims claims(Fields& f) {
+    Claims ids = f.claims();
+    check_claims(*spec_, ids, f.loc("claims"));
+    return ids;
+  }
+
+  std::vector<Assignment> assignments(Fields& f, std::string_view key) {
+    std::vector<Assignment> out;
+    const toml::node* n = f.optional(key);
+    if (!n) return out;
+    const auto* t = n->as_table();
+    if (!t)
+      f.fail(*n, "'" + std::string(key) + "' in " + f.what() +
+                     ": expected a table of variable = value");
+    for (auto&& [k, v] : *t) {
+      const std::string name(k.str());
+      const Variable* var = spec_->find_variable(name);
+      if (!var)
+        throw InputError(
+            loc_of(k.source(), f.file()),
+            "unknown state variable '" + name + "' in '" + std::string(key) + "' of " + f.what());
+      Assignment a;
+      a.variable = name;
+      a.loc = loc_of(v, f.file());
+      a.value = read_linear_form(f, v, std::string(key) + "." + name, *spec_);
+      if (var->kind != VarKind::continuous &&
+          (!a.value.inputs.empty() || a.value.offset != std::floor(a.value.offset)))
+        f.fail(v, "'" + name + "' is a flag or level: expected a whole number");
+      if (key == "set" && a.value.inputs.empty() &&
+          (a.value.offset < var->min || a.value.offset > var->max))
+        f.fail(v, "'set." + name + "' is outside the variable's range [" +
+                      std::to_string(var->min) + ", " + std::to_string(var->max) + "]");
+      out.push_back(a);
+    }
+    return out;
+  }
+
+  Shock read_shock(const toml::table& t, const std::string& path, RawFile& raw) {
+    Fields f(t, path, "[[shock]]");
+    Shock s;
+    s.loc = f.loc();
+    s.id = f.string("id");
+    f = Fields(t, path, "[[shock]] '" + s.id + "'");
+    f.string("id");
+    s.description = f.string("description");
+    std::tie(s.from, s.to) = read_steps(f);
+    if (f.has("probability")) s.probability = f.number("probability", 0, 1);
+    if (f.has("once")) s.once = f.boolean("once");
+    if (f.has("when")) {
+      s.when_text = f.string("when");
+      s.when = Expr::parse(s.when_text, f.loc("when"), condition_resolver(*spec_));
+    }
+    s.set = assignments(f, "set");
+    s.add = assignments(f, "add");
+    if (s.set.empty() && s.add.empty())
+      f.fail("id", "shock '" + s.id + "' changes nothing: give set or add");
+    s.claims = claims(f);
+    f.done();
+    (void)raw;
+    return s;
+  }
+
+  Pin read_pin(const toml::table& t, const std::string& path) {
+    Fields f(t, path, "[[pin]]");
+    Pin p;
+    p.loc = f.loc();
+    p.actor = f.string("actor");
+    const Actor* a = spec_->find_actor(p.actor);
+    if (!a || !a->deciding) f.fail("actor", "unknown deciding actor '" + p.actor + "' in [[pin]]");
+    p.track = f.string("track");
+    const Track* tr = find_track(*a, p.track);
+    if (!tr)
+      f.fail("track", "unknown track '" + p.track + "' of actor '" + p.actor + "' in [[pin]]");
+    p.option = f.string("option");
+    if (!find_option(*tr, p.option))
+      f.fail("option", "unknown option '" + p.option + "' on track '" + p.actor + "." + p.track +
+                           "' in [[pin]]");
+    std::tie(p.from, p.to) = read_steps(f);
+    p.rationale = f.string("rationale");
+    p.claims = claims(f);
+    f.done();
+    return p;
+  }
+
+  void merge(std::vector<RawFile>& chain, Scenario& sc) {
+    const RawFile& leaf = chain.back();
+    sc.file = leaf.path;
+    for (const RawFile& raw : chain) {
+      sc.chain.push_back(raw.path);
+      if (raw.name) sc.name = *raw.name;
+      if (raw.description) sc.description = *raw.description;
+      sc.claims = raw.claims;
+      if (raw.steps) sc.steps = *raw.steps;
+      if (raw.runs) sc.runs = *raw.runs;
+      if (raw.seed) sc.seed = *raw.seed;
+      if (raw.views) sc.views = *raw.views;
+      for (const auto& o : raw.overrides) sc.overrides.push_back(o);
+      for (const auto& s : raw.shocks) {
+        auto it = std::find_if(sc.shocks.begin(), sc.shocks.end(),
+                               [&](const Shock& x) { return x.id == s.id; });
+        if (it != sc.shocks.end())
+          *it = s;  // a child file replaces its parent's shock of that id
+        else
+          sc.shocks.push_back(s);
+      }
+      for (const auto& p : raw.pins) sc.pins.push_back(p);
+    }
+    const std::string stem = fs::path(leaf.path).stem().string();
+    if (!leaf.name)
+      throw InputError(SourceLoc{leaf.path, 0, 0}, "missing key 'name' in [scenario]");
+    if (sc.name != stem)
+      throw InputError(SourceLoc{leaf.path, 0, 0},
+                       "scenario name '" + sc.name + "' must match the file name '" + stem + "'");
+    if (!leaf.description)
+      throw InputError(SourceLoc{leaf.path, 0, 0}, "missing key 'description' in [scenario]");
+  }
+
+  void apply(LoadedScenario& out) {
+    Scenario& sc = out.scenario;
+    if (!options_.views.empty()) sc.views = options_.views;
+    std::vector<Override> all;
+    for (const auto& name : sc.views)
+      for (const auto& o : find_view(out.model, name, SourceLoc{"--view", 0, 0}).overrides)
+        all.push_back(o);
+    for (const auto& o : sc.overrides) all.push_back(o);
+    for (const auto& set : options_.sets) {
+      const auto eq = set.find('=');
+      Override o;
+      o.loc = SourceLoc{"--set " + set, 0, 0};
+      if (eq == std::string::npos || eq == 0) throw InputError(o.loc, "expected PATH=VALUE");
+      o.path = set.substr(0, eq);
+      const std::string value = set.substr(eq + 1);
+      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), o.value);
+      if (ec != std::errc() || end != value.data() + value.size() || value.empty())
+        throw InputError(o.loc, "expected a number after '='");
+      o.rationale = "command line";
+      all.push_back(o);
+    }
+    apply_overrides(out.model, all);
+    sc.overrides = all;
+    if (sc.steps == 0) sc.steps = out.model.default_steps;
+    if (sc.runs == 0) sc.runs = 500;
+    for (const auto& s : sc.shocks)
+      if (s.to > sc.steps)
+        throw InputError(s.loc, "shock '" + s.id + "' acts at step " + std::to_string(s.to) +
+                                    ", beyond the horizon of " + std::to_string(sc.steps) +
+                                    " steps");
+    for (std::size_t i = 0; i < sc.pins.size(); ++i) {
+      const Pin& p = sc.pins[i];
+      if (p.to > sc.steps)
+        throw InputError(p.loc, "pin acts at step " + std::to_string(p.to) +
+                                    ", beyond the horizon of " + std::to_string(sc.steps) +
+                                    " steps");
+      for (std::size_t j = 0; j < i; ++j) {
+        const Pin& q = sc.pins[j];
+        if (q.actor == p.actor && q.track == p.track && p.from <= q.to && q.from <= p.to)
+          throw InputError(p.loc, "pin on '" + p.actor + "." + p.track + "' overlaps the pin at " +
+                                      q.loc.file + ":" + std::to_string(q.loc.line));
+      }
+    }
+  }
+
+  const ScenarioOptions& options_;
+  ModelSpec* spec_ = nullptr;
+};
+
+}  // namespace
+
+LoadedScenario load_scenario(const std::string& path, const ScenarioOptions& options) {
+  return ScenarioLoader(options).run(path);
+}
+
+}  // namespace stancesim

@@ -1,0 +1,65 @@
+// A what-if: which model, which view, what changes, what happens (shocks) and what is forced
+// (pins).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/spec.hpp"
+
+namespace stancesim {
+
+// A shock changes state variables at the start of a step, before rules and decisions.
+struct Shock {
+  std::string id;
+  std::string description;
+  int from = 1, to = 1;    // steps, inclusive
+  double probability = 1;  // chance per step within [from, to]
+  std::string when_text;   // optional condition on the state
+  Expr when;
+  bool once = false;  // fire at most once per run
+  std::vector<Assignment> set, add;
+  Claims claims;
+  SourceLoc loc;
+};
+
+// A pin forces an actor's option on one track over a range of steps.
+struct Pin {
+  std::string actor, track, option;
+  int from = 1, to = 1;
+  std::string rationale;
+  Claims claims;
+  SourceLoc loc;
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::string file;
+  Claims claims;
+  int steps = 0;
+  int runs = 0;
+  std::uint64_t seed = 1;
+  std::vector<std::string> views;
+  std::vector<std::string> chain;   // files read, from the root of `extends` to this one
+  std::vector<Override> overrides;  // view overrides first, then files in chain order, then --set
+  std::vector<Shock> shocks;
+  std::vector<Pin> pins;
+};
+
+struct ScenarioOptions {
+  std::string model_dir;           // empty: <scenario dir>/../model
+  std::vector<std::string> views;  // --view: replaces the file's view
+  std::vector<std::string> sets;   // --set PATH=VALUE
+};
+
+// Loads the scenario and its model, applies views and overrides, and validates the result.
+struct LoadedScenario {
+  ModelSpec model;
+  Scenario scenario;
+};
+LoadedScenario load_scenario(const std::string& path, const ScenarioOptions& options);
+
+}  // namespace stancesim
