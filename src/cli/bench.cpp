@@ -51,9 +51,9 @@ int bench_command(const std::vector<std::string>& args) {
       const auto start = std::chrono::steady_clock::now();
       std::uint64_t bytes = 0;
       if (mode < 2) {
-        bytes = run_in_memory(model, EnsembleConfig{runs, loaded.scenario.seed, threads, false},
-                              mode == 1)
-                    .bytes_written;
+        bytes =
+            run_in_memory(model, EnsembleConfig{runs, loaded.scenario.seed, threads, 0}, mode == 1)
+                .bytes_written;
       } else {
         RunOptions ro;
         ro.runs = runs;

@@ -68,7 +68,7 @@ std::string headline_table(const std::vector<std::string>& scenarios,
 int run_command(const std::vector<std::string>& args,
                 const std::vector<std::string>& command_line) {
   po::options_description opts("stancesim run SCENARIO.toml [options]");
-  int runs = 0, steps = 0, threads = default_threads();
+  int runs = 0, steps = 0, threads = default_threads(), explain_runs = 20;
   std::int64_t seed = -1;
   std::string out_dir, model_dir;
   std::vector<std::string> views, sets;
@@ -124,7 +124,8 @@ int run_command(const std::vector<std::string>& args,
   ro.runs = sc.runs;
   ro.seed = sc.seed;
   ro.threads = threads;
-  ro.explain = vm.count("explain") > 0;
+  if (explain_runs < 1) throw InputError("--explain-runs: expected at least 1");
+  ro.explain_runs = vm.count("explain") ? explain_runs : 0;
   ro.force = vm.count("force") > 0;
   ro.out_dir = out_dir.empty() ? "results/" + sc.name : out_dir;
   ro.command_line = command_line;

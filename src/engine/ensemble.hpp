@@ -22,7 +22,7 @@ struct EnsembleConfig {
   int runs = 1;
   std::uint64_t seed = 1;
   int threads = 1;
-  bool explain = false;
+  int explain_runs = 0;  // runs with index below this also record utilities (--explain)
 };
 
 template <class Slot, class Process, class Deliver>
@@ -51,7 +51,7 @@ void run_ensemble(const CompiledModel& model, const EnsembleConfig& config, Proc
         if (error) return;
       }
       try {
-        simulator.run(config.seed, run, config.explain, record);
+        simulator.run(config.seed, run, run < config.explain_runs, record);
         process(run, record, slots[slot]);
       } catch (...) {
         std::lock_guard<std::mutex> lock(mutex);

@@ -116,12 +116,13 @@ EnsembleResult run_and_write(const LoadedScenario& loaded, const CompiledModel& 
     OutFile decisions(tmp / "decisions.csv", bytes), state(tmp / "state.csv", bytes),
         events(tmp / "events.csv", bytes);
     std::unique_ptr<OutFile> utilities;
-    if (options.explain) utilities = std::make_unique<OutFile>(tmp / "utilities.csv", bytes);
+    if (options.explain_runs > 0)
+      utilities = std::make_unique<OutFile>(tmp / "utilities.csv", bytes);
     decisions.write(formatter.decisions_header());
     state.write(formatter.state_header());
     events.write(formatter.events_header());
     if (utilities) utilities->write(formatter.utilities_header());
-    const EnsembleConfig config{options.runs, options.seed, options.threads, options.explain};
+    const EnsembleConfig config{options.runs, options.seed, options.threads, options.explain_runs};
     run_ensemble<Slot>(
         model, config,
         [&](int run, const RunRecord& record, Slot& slot) {
@@ -177,9 +178,10 @@ std::string manifest_json(const LoadedScenario& loaded, const CompiledModel& mod
   j += fmt::format("  \"scenario\": {},\n  \"description\": {},\n", json_string(sc.name),
                    json_string(sc.description));
   j += fmt::format(
-      "  \"seed\": {},\n  \"runs\": {},\n  \"steps\": {},\n  \"threads\": {},\n  \"explain\": "
-      "{},\n",
-      options.seed, options.runs, model.steps, options.threads, options.explain ? "true" : "false");
+      "  \"seed\": {},\n  \"runs\": {},\n  \"steps\": {},\n  \"threads\": {},\n  "
+      "\"explained_runs\": {},\n",
+      options.seed, options.runs, model.steps, options.threads,
+      std::min(options.explain_runs, options.runs));
   j += fmt::format("  \"start_date\": {},\n", json_string(model.dates.front()));
   std::string views;
   for (const auto& v : sc.views) views += (views.empty() ? "" : ", ") + json_string(v);

@@ -19,7 +19,7 @@ struct RunOptions {
   int runs = 0;
   std::uint64_t seed = 1;
   int threads = 1;
-  bool explain = false;
+  int explain_runs = 0;  // utilities.csv holds runs 0 .. explain_runs-1; 0: no utilities.csv
   std::string out_dir;
   bool force = false;
   std::vector<std::string> command_line;
