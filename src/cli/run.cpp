@@ -72,20 +72,22 @@ int run_command(const std::vector<std::string>& args,
   std::int64_t seed = -1;
   std::string out_dir, model_dir;
   std::vector<std::string> views, sets;
-  opts.add_options()("help,h", "show this help")(
-      "runs", po::value(&runs), "number of runs (default: the scenario's runs, else 500)")(
-      "seed", po::value(&seed), "base seed (default: the scenario's seed, else 1)")(
-      "steps", po::value(&steps),
-      "horizon in weeks (default: the scenario's steps, else the model's)")(
-      "threads", po::value(&threads)->default_value(threads),
-      "worker threads (default: all cores)")("out", po::value(&out_dir),
-                                             "output folder (default: results/<scenario name>)")(
-      "explain", "also write utilities.csv: expected utility of every option by priority")(
-      "force", "replace an existing output folder")(
-      "model", po::value(&model_dir), "model folder (default: ../model beside the scenario file)")(
-      "view", po::value(&views)->composing(),
-      "analyst view (repeatable; replaces the scenario's view)")(
-      "set", po::value(&sets)->composing(), "override a parameter: PATH=VALUE (repeatable)");
+  // clang-format off
+  opts.add_options()
+      ("help,h", "show this help")
+      ("runs", po::value(&runs), "number of runs (default: the scenario's runs, else 500)")
+      ("seed", po::value(&seed), "base seed (default: the scenario's seed, else 1)")
+      ("steps", po::value(&steps), "horizon in weeks (default: the scenario's steps, else the model's)")
+      ("threads", po::value(&threads)->default_value(threads), "worker threads (default: all cores)")
+      ("out", po::value(&out_dir), "output folder (default: results/<scenario name>)")
+      ("force", "replace an existing output folder")
+      ("explain", "also write utilities.csv: expected utility of every option by priority")
+      ("explain-runs", po::value(&explain_runs)->default_value(explain_runs),
+       "with --explain: how many runs, from run 0, utilities.csv covers")
+      ("model", po::value(&model_dir), "model folder (default: ../model beside the scenario file)")
+      ("view", po::value(&views)->composing(), "analyst view (repeatable; replaces the scenario's view)")
+      ("set", po::value(&sets)->composing(), "override a parameter: PATH=VALUE (repeatable)");
+  // clang-format on
   po::options_description hidden;
   std::vector<std::string> files;
   hidden.add_options()("scenario", po::value(&files));

@@ -1,5 +1,6 @@
 #include "model/toml_reader.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -30,6 +31,21 @@ std::string type_name(const toml::node& node) {
     default:
       return "nothing";
   }
+}
+// Levenshtein distance, for "did you mean" hints on misspelt keys.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
 }
 }  // namespace
 
@@ -73,7 +89,15 @@ void Fields::fail(std::string_view key, const std::string& message) const {
 const toml::node& Fields::required(std::string_view key) {
   used_.insert(std::string(key));
   const toml::node* n = table_->get(key);
-  if (!n) throw InputError(loc(), "missing key '" + std::string(key) + "' in " + what_);
+  if (!n) {
+    // A misspelt key is the likeliest cause: point at it rather than at the table.
+    for (auto&& [k, v] : *table_)
+      if (used_.count(k.str()) == 0 && edit_distance(k.str(), key) <= 2)
+        throw InputError(loc_of(k.source(), file_), "unknown key '" + std::string(k.str()) +
+                                                        "' in " + what_ + " (did you mean '" +
+                                                        std::string(key) + "'?)");
+    throw InputError(loc(), "missing key '" + std::string(key) + "' in " + what_);
+  }
   return *n;
 }
 
