@@ -15,8 +15,12 @@ namespace stancesim::test {
 
 namespace fs = std::filesystem;
 
-inline std::string source_dir() { return STANCESIM_SOURCE_DIR; }
-inline std::string mini_dir() { return source_dir() + "/tests/data/mini"; }
+inline std::string source_dir() {
+  return STANCESIM_SOURCE_DIR;
+}
+inline std::string mini_dir() {
+  return source_dir() + "/tests/data/mini";
+}
 
 inline std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -35,8 +39,9 @@ class Scratch {
  public:
   explicit Scratch(const std::string& name) {
     static int counter = 0;
-    path_ = fs::temp_directory_path() /
-            ("stancesim_test_" + name + "_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+    path_ =
+        fs::temp_directory_path() / ("stancesim_test_" + name + "_" + std::to_string(::getpid()) +
+                                     "_" + std::to_string(counter++));
     fs::remove_all(path_);
     fs::create_directories(path_);
   }
@@ -79,7 +84,9 @@ inline CommandResult run_command(const std::string& command) {
   return r;
 }
 
-inline std::string binary() { return STANCESIM_BINARY; }
+inline std::string binary() {
+  return STANCESIM_BINARY;
+}
 
 inline std::vector<std::string> lines(const std::string& text) {
   std::vector<std::string> out;

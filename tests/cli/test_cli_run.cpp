@@ -5,17 +5,22 @@
 
 using namespace stancesim::test;
 
-TEST_CASE("run on the baseline writes every file, with headers, row counts and thread-independent bytes") {
+TEST_CASE(
+    "run on the baseline writes every file, with headers, row counts and thread-independent "
+    "bytes") {
   Scratch scratch("cli");
-  const std::string base = binary() + " run " + source_dir() + "/scenarios/baseline.toml --runs 40 --seed 3 --explain --explain-runs 2";
+  const std::string base = binary() + " run " + source_dir() +
+                           "/scenarios/baseline.toml --runs 40 --seed 3 --explain --explain-runs 2";
   const auto one = run_command(base + " --threads 1 --out " + (scratch.path() / "one").string());
   REQUIRE(one.exit_code == 0);
   const auto two = run_command(base + " --threads 2 --out " + (scratch.path() / "two").string());
   REQUIRE(two.exit_code == 0);
-  for (const char* name : {"decisions.csv", "state.csv", "events.csv", "utilities.csv", "outcomes.csv", "summary.csv"}) {
+  for (const char* name : {"decisions.csv", "state.csv", "events.csv", "utilities.csv",
+                           "outcomes.csv", "summary.csv"}) {
     const std::string file_name = name;
     CAPTURE(file_name);
-    const std::string a = read_file(scratch.path() / "one" / name), b = read_file(scratch.path() / "two" / name);
+    const std::string a = read_file(scratch.path() / "one" / name),
+                      b = read_file(scratch.path() / "two" / name);
     CHECK(!a.empty());
     CHECK(a == b);
   }
@@ -26,13 +31,15 @@ TEST_CASE("run on the baseline writes every file, with headers, row counts and t
   CHECK(state[0].rfind("scenario,run,step,date,nk_troops_k,nk_theatre,", 0) == 0);
   CHECK(state[0].find(",escalation_index,") != std::string::npos);
   CHECK(state.size() == 1 + 40 * 27);
-  CHECK(lines(read_file(scratch.path() / "one" / "events.csv"))[0] == "scenario,run,step,date,rule,actor,detail,claims");
+  CHECK(lines(read_file(scratch.path() / "one" / "events.csv"))[0] ==
+        "scenario,run,step,date,rule,actor,detail,claims");
   const auto utilities = lines(read_file(scratch.path() / "one" / "utilities.csv"));
   CHECK(utilities[0] == "scenario,run,step,actor,option,priority,value");
   CHECK(utilities.back().rfind("baseline,1,26,north_korea,", 0) == 0);  // two runs explained
   const auto summary = lines(read_file(scratch.path() / "one" / "summary.csv"));
   CHECK(summary[0] == "scenario,metric,n,mean,sd,p05,p25,p50,p75,p95");
-  CHECK(read_file(scratch.path() / "one" / "summary.csv").find("baseline,mean_level_china_stance,40,") != std::string::npos);
+  CHECK(read_file(scratch.path() / "one" / "summary.csv")
+            .find("baseline,mean_level_china_stance,40,") != std::string::npos);
   CHECK(lines(read_file(scratch.path() / "one" / "outcomes.csv")).size() == 41);
   const std::string manifest = read_file(scratch.path() / "one" / "manifest.json");
   CHECK(manifest.find("\"seed\": 3") != std::string::npos);
@@ -45,7 +52,8 @@ TEST_CASE("run refuses an existing folder without --force and leaves it untouche
   const std::string out = (scratch.path() / "res").string();
   fs::create_directories(out);
   write_file(fs::path(out) / "keep.txt", "mine");
-  const std::string cmd = binary() + " run " + source_dir() + "/scenarios/baseline.toml --runs 2 --out " + out;
+  const std::string cmd =
+      binary() + " run " + source_dir() + "/scenarios/baseline.toml --runs 2 --out " + out;
   const auto refused = run_command(cmd);
   CHECK(refused.exit_code == 2);
   CHECK(refused.output.find("output folder exists") != std::string::npos);
@@ -60,12 +68,18 @@ TEST_CASE("bad input exits 2 with file:line:col and writes nothing") {
   copy_mini(scratch.path());
   replace_line(scratch.path() / "model" / "state.toml", 7, "initial = \"half\"");
   const std::string out = (scratch.path() / "res").string();
-  const auto r = run_command(binary() + " run " + (scratch.path() / "scenarios" / "plain.toml").string() + " --out " + out);
+  const auto r =
+      run_command(binary() + " run " + (scratch.path() / "scenarios" / "plain.toml").string() +
+                  " --out " + out);
   CHECK(r.exit_code == 2);
-  CHECK(r.output.find("state.toml:7:11: 'initial' in [[variable]] 'a': expected a number, found a string") != std::string::npos);
+  CHECK(r.output.find(
+            "state.toml:7:11: 'initial' in [[variable]] 'a': expected a number, found a string") !=
+        std::string::npos);
   CHECK(!fs::exists(out));
-  const auto usage = run_command(binary() + " run " + source_dir() + "/scenarios/baseline.toml --runs 0");
+  const auto usage =
+      run_command(binary() + " run " + source_dir() + "/scenarios/baseline.toml --runs 0");
   CHECK(usage.exit_code == 2);
   CHECK(run_command(binary() + " frobnicate").exit_code == 2);
-  CHECK(run_command(binary() + " run " + source_dir() + "/scenarios/baseline.toml --bogus").exit_code == 2);
+  CHECK(run_command(binary() + " run " + source_dir() + "/scenarios/baseline.toml --bogus")
+            .exit_code == 2);
 }

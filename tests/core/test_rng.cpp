@@ -16,7 +16,8 @@ TEST_CASE("counter RNG draws are pure functions of seed, run, stream, step and i
   CHECK(a.uniform(s, 5, 0) != a.uniform(stream_id("noise/y"), 5, 0));
   // Drawing from one stream does not move another: there is no state to move.
   const double before = a.uniform(s, 1, 0);
-  for (int i = 0; i < 100; ++i) (void)a.uniform(stream_id("choice/china"), 1, static_cast<std::uint64_t>(i));
+  for (int i = 0; i < 100; ++i)
+    (void)a.uniform(stream_id("choice/china"), 1, static_cast<std::uint64_t>(i));
   CHECK(a.uniform(s, 1, 0) == before);
 }
 

@@ -37,7 +37,9 @@ struct Fixture {
     return r.state_row(step)[column(name)];
   }
 };
-double logistic2(double a, double b) { return 1.0 / (1.0 + std::exp(b - a)); }
+double logistic2(double a, double b) {
+  return 1.0 / (1.0 + std::exp(b - a));
+}
 }  // namespace
 
 TEST_CASE("expected utility and logit probabilities match a hand computation") {
@@ -53,13 +55,15 @@ TEST_CASE("expected utility and logit probabilities match a hand computation") {
   CHECK(p_alpha == doctest::Approx(r.choice_at(1, alpha) == 1 ? p_push : 1 - p_push));
   // Beta (lambda 1): EU(strike) = 0.5, EU(wait) = 0; no damping while alpha stays.
   const double p_strike = logistic2(0.5, 0);
-  CHECK(r.probability_at(1, beta) == doctest::Approx(r.choice_at(1, beta) == 1 ? p_strike : 1 - p_strike));
+  CHECK(r.probability_at(1, beta) ==
+        doctest::Approx(r.choice_at(1, beta) == 1 ? p_strike : 1 - p_strike));
   // The explanation holds the same numbers, by priority: p1 = a, p2 = choice cost, inertia.
   const std::size_t np = f.model.priorities.size();
   auto util = [&](int joint, const std::string& priority) {
     std::size_t p = 0;
     while (f.model.priorities[p] != priority) ++p;
-    return r.utilities[static_cast<std::size_t>(r.utility_offset[0]) + static_cast<std::size_t>(joint) * np + p];
+    return r.utilities[static_cast<std::size_t>(r.utility_offset[0]) +
+                       static_cast<std::size_t>(joint) * np + p];
   };
   CHECK(util(0, "p1") == doctest::Approx(0.5));
   CHECK(util(1, "p1") == doctest::Approx(0.9));
@@ -77,7 +81,8 @@ TEST_CASE("leverage damps the target's escalatory options in proportion to the v
   const double d = 0.5 * a1;
   const double weight = std::exp(0.5) * (1 - d);
   const double p_strike = weight / (1 + weight);
-  CHECK(r.probability_at(2, 1) == doctest::Approx(r.choice_at(2, 1) == 1 ? p_strike : 1 - p_strike));
+  CHECK(r.probability_at(2, 1) ==
+        doctest::Approx(r.choice_at(2, 1) == 1 ? p_strike : 1 - p_strike));
 }
 
 TEST_CASE("the transition applies persistence, drift, cross effects, option effects and clamps") {
@@ -116,8 +121,9 @@ TEST_CASE("rules fire on their condition, log an event, and demands cost the act
   std::size_t line = 0;
   while (f.model.priorities[line] != "line") ++line;
   auto util = [&](int step, int joint) {
-    return r.utilities[static_cast<std::size_t>((step - 1) * r.utility_stride + r.utility_offset[0]) +
-                       static_cast<std::size_t>(joint) * np + line];
+    return r
+        .utilities[static_cast<std::size_t>((step - 1) * r.utility_stride + r.utility_offset[0]) +
+                   static_cast<std::size_t>(joint) * np + line];
   };
   CHECK(util(1, 0) == 0.0);   // no demand yet
   CHECK(util(2, 0) == -3.0);  // stay: severity 3 * (1 - 0) / 1
@@ -152,7 +158,9 @@ TEST_CASE("a rule's probability is the chance per step that it fires while armed
   const int runs = 4000;
   for (int run = 0; run < runs; ++run) {
     sim.run(1, run, false, r);
-    for (const auto& e : r.events) fired_at_step_1 += e.step == 1 && f.model.rules[static_cast<std::size_t>(e.source)].id == "r_flag";
+    for (const auto& e : r.events)
+      fired_at_step_1 +=
+          e.step == 1 && f.model.rules[static_cast<std::size_t>(e.source)].id == "r_flag";
   }
   CHECK(static_cast<double>(fired_at_step_1) / runs == doctest::Approx(0.25).epsilon(0.1));
 }

@@ -38,9 +38,11 @@ TEST_CASE("bad model files give file:line:col and a message naming what was expe
     const char* message;  // part of the message
   };
   const Case cases[] = {
-      {"state.toml", 8, "noise = 0\npersistance = 1", 9, "unknown key 'persistance' in [[variable]] 'a'"},
+      {"state.toml", 8, "noise = 0\npersistance = 1", 9,
+       "unknown key 'persistance' in [[variable]] 'a'"},
       {"state.toml", 8, "", 1, "missing key 'noise' in [[variable]] 'a'"},
-      {"state.toml", 7, "initial = \"half\"", 7, "'initial' in [[variable]] 'a': expected a number, found a string"},
+      {"state.toml", 7, "initial = \"half\"", 7,
+       "'initial' in [[variable]] 'a': expected a number, found a string"},
       {"state.toml", 7, "initial = 2", 7, "expected a value in [0, 1], found 2"},
       {"state.toml", 7, "initial = nan", 7, "expected a finite number"},
       {"state.toml", 6, "max = 0", 6, "'max' must be greater than 'min'"},
@@ -50,16 +52,22 @@ TEST_CASE("bad model files give file:line:col and a message naming what was expe
       {"state.toml", 9, "claims = [\"C9\"]", 9, "claim id 'C9' is not listed"},
       {"state.toml", 9, "claims = []", 9, "cite at least one claim id"},
       {"dynamics.toml", 32, "from = \"zz\"", 32, "unknown state variable 'zz' in [[cross]]"},
-      {"dynamics.toml", 40, "option = \"shove\"", 40, "unknown option 'shove' on track 'alpha.move'"},
-      {"dynamics.toml", 42, "each_step = 0.1\nset = 1", 41, "exactly one of each_step, on_enter or set"},
+      {"dynamics.toml", 40, "option = \"shove\"", 40,
+       "unknown option 'shove' on track 'alpha.move'"},
+      {"dynamics.toml", 42, "each_step = 0.1\nset = 1", 41,
+       "exactly one of each_step, on_enter or set"},
       {"rules.toml", 16, "when = \"aa >= 0.7\"", 16, "unknown name 'aa'"},
       {"rules.toml", 16, "when = \"a >= 0.7", 16, "string"},
-      {"derived.toml", 4, "shape = \"sigmoid\"", 4, "expected linear, logistic, hinge, ramp or step"},
+      {"derived.toml", 4, "shape = \"sigmoid\"", 4,
+       "expected linear, logistic, hinge, ramp or step"},
       {"model.toml", 1, "schema_version = 2", 1, "schema_version 2 is not supported"},
-      {"actors.toml", 12, "initial = \"sit\"", 12, "initial option 'sit' is not an option of track 'alpha.move'"},
-      {"utility.toml", 5, "kind = \"feature\"\nkind = \"feature\"", 6, "cannot redefine existing string 'kind'"},
+      {"actors.toml", 12, "initial = \"sit\"", 12,
+       "initial option 'sit' is not an option of track 'alpha.move'"},
+      {"utility.toml", 5, "kind = \"feature\"\nkind = \"feature\"", 6,
+       "cannot redefine existing string 'kind'"},
       {"utility.toml", 5, "kind = \"choise\"", 5, "expected feature or choice"},
-      {"views.toml", 7, "paht = \"term.alpha.t2.weight\"", 7, "unknown key 'paht' in [[view.override]] of 'free' (did you mean 'path'?)"},
+      {"views.toml", 7, "paht = \"term.alpha.t2.weight\"", 7,
+       "unknown key 'paht' in [[view.override]] of 'free' (did you mean 'path'?)"},
   };
   for (const auto& c : cases) {
     const std::string captured_file = c.file;
@@ -90,5 +98,6 @@ TEST_CASE("a variable without dynamics is reported") {
   const fs::path dyn = scratch.path() / "model" / "dynamics.toml";
   for (int line = 25; line <= 30; ++line) replace_line(dyn, line, "");
   CHECK_THROWS_WITH_AS(load_model((scratch.path() / "model").string()),
-                       doctest::Contains("no [[variable]] dynamics for state variable 'n'"), InputError);
+                       doctest::Contains("no [[variable]] dynamics for state variable 'n'"),
+                       InputError);
 }

@@ -19,9 +19,11 @@ TEST_CASE("overrides change the spec by path, unknown paths and bad values are e
   CHECK(spec.leverage[0].damping[0].second == 0.2);
   CHECK(get_parameter(spec, "effect.alpha.move.push.a", at) == doctest::Approx(0.1));
 
-  CHECK_THROWS_WITH_AS(apply_overrides(spec, {{"term.alpha.t9.weight", 1, "", {}, at}}),
-                       doctest::Contains("unknown parameter path 'term.alpha.t9.weight' (known paths here: term.alpha.t1"),
-                       InputError);
+  CHECK_THROWS_WITH_AS(
+      apply_overrides(spec, {{"term.alpha.t9.weight", 1, "", {}, at}}),
+      doctest::Contains(
+          "unknown parameter path 'term.alpha.t9.weight' (known paths here: term.alpha.t1"),
+      InputError);
   CHECK_THROWS_WITH_AS(apply_overrides(spec, {{"rule.r_flag.probability", 1.5, "", {}, at}}),
                        doctest::Contains("outside [0, 1]"), InputError);
   CHECK_THROWS_WITH_AS(apply_overrides(spec, {{"rule.r_demand.demand.level", 1.5, "", {}, at}}),
@@ -41,6 +43,6 @@ TEST_CASE("views are override sets looked up by name") {
   const View& v = find_view(spec, "free", {});
   apply_overrides(spec, v.overrides);
   CHECK(spec.terms[1].weight == 0.0);
-  CHECK_THROWS_WITH_AS(find_view(spec, "dove", {}), doctest::Contains("unknown analyst view 'dove' (known: free)"),
-                       InputError);
+  CHECK_THROWS_WITH_AS(find_view(spec, "dove", {}),
+                       doctest::Contains("unknown analyst view 'dove' (known: free)"), InputError);
 }
