@@ -384,6 +384,7 @@ class ModelLoader {
           if (!find_option(track, track.initial))
             tr.fail("initial",
                     "initial option '" + track.initial + "' is not an option of " + where);
+          track.claims = claims(tr);
           tr.done();
           actor.tracks.push_back(track);
         }

@@ -62,6 +62,7 @@ struct Track {
   std::string id;
   std::string initial;
   std::vector<Option> options;
+  Claims claims;  // for the options' levels and scales
   SourceLoc loc;
 };
 
