@@ -3,6 +3,7 @@
 
 #include <boost/program_options.hpp>
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 #include <thread>
 
@@ -65,6 +66,37 @@ std::string headline_table(const std::vector<std::string>& scenarios,
   return out;
 }
 
+std::string dry_run_plan(const LoadedScenario& loaded, const RunOptions& ro) {
+  const Scenario& sc = loaded.scenario;
+  std::string out = fmt::format("scenario {}: {}\n", sc.name, sc.description);
+  std::string chain;
+  for (const auto& f : sc.chain) chain += (chain.empty() ? "" : " -> ") + f;
+  out += fmt::format("  files      {}\n  model      {}\n", chain, loaded.model.dir);
+  std::string views;
+  for (const auto& v : sc.views) views += (views.empty() ? "" : ", ") + v;
+  out += fmt::format("  views      {}\n", views.empty() ? "(none)" : views);
+  out += fmt::format("  overrides  {}\n", sc.overrides.size());
+  for (const auto& o : sc.overrides)
+    out += fmt::format("    {} = {}  ({}{})\n", o.path, o.value, o.loc.file,
+                       o.loc.line ? ":" + std::to_string(o.loc.line) : "");
+  out += fmt::format("  shocks     {}\n", sc.shocks.size());
+  for (const auto& s : sc.shocks) {
+    std::string what;
+    for (const auto& a : s.set) what += " set " + a.variable;
+    for (const auto& a : s.add) what += " add " + a.variable;
+    out += fmt::format("    {} at steps {}-{} (p={}{}):{}\n", s.id, s.from, s.to, s.probability,
+                       s.when_text.empty() ? "" : ", when " + s.when_text, what);
+  }
+  out += fmt::format("  pins       {}\n", sc.pins.size());
+  for (const auto& p : sc.pins)
+    out += fmt::format("    {}.{} = {} at steps {}-{}\n", p.actor, p.track, p.option, p.from, p.to);
+  out +=
+      fmt::format("  run        {} runs x {} steps (weeks from {}), seed {}, {} threads -> {}/{}\n",
+                  ro.runs, sc.steps, iso(loaded.model.start_date), ro.seed, ro.threads, ro.out_dir,
+                  std::filesystem::exists(ro.out_dir) && !ro.force ? " (exists: add --force)" : "");
+  return out;
+}
+
 int run_command(const std::vector<std::string>& args,
                 const std::vector<std::string>& command_line) {
   po::options_description opts("stancesim run SCENARIO.toml [options]");
@@ -81,6 +113,7 @@ int run_command(const std::vector<std::string>& args,
       ("threads", po::value(&threads)->default_value(threads), "worker threads (default: all cores)")
       ("out", po::value(&out_dir), "output folder (default: results/<scenario name>)")
       ("force", "replace an existing output folder")
+      ("dry-run", "print what would run (scenario chain, overrides, shocks, pins, runs x steps) and stop")
       ("explain", "also write utilities.csv: expected utility of every option by priority")
       ("explain-runs", po::value(&explain_runs)->default_value(explain_runs),
        "with --explain: how many runs, from run 0, utilities.csv covers")
@@ -131,6 +164,10 @@ int run_command(const std::vector<std::string>& args,
   ro.force = vm.count("force") > 0;
   ro.out_dir = out_dir.empty() ? "results/" + sc.name : out_dir;
   ro.command_line = command_line;
+  if (vm.count("dry-run")) {
+    std::cout << dry_run_plan(loaded, ro);
+    return kExitOk;
+  }
   check_output_dir(ro.out_dir, ro.force);
   const CompiledModel model = compile(loaded.model, sc);
   const bool tty = ::isatty(2);

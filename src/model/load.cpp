@@ -58,12 +58,6 @@ Expr::Resolver condition_resolver(const ModelSpec& spec) {
   };
 }
 
-void check_claims(const ModelSpec& spec, const Claims& ids, const SourceLoc& loc) {
-  for (const auto& id : ids)
-    if (spec.claims.count(id) == 0)
-      throw InputError(loc, "claim id '" + id + "' is not listed in " + spec.dir + "/claims.csv");
-}
-
 Shape read_shape(Fields& f, std::string_view key) {
   const std::string s = f.string(key);
   if (s == "linear") return Shape::linear;
@@ -164,7 +158,6 @@ class ModelLoader {
     load_dynamics();
     load_rules();
     load_views();
-    for (const auto& [ids, loc] : cited_) check_claims(spec_, ids, loc);
     return std::move(spec_);
   }
 
@@ -178,11 +171,7 @@ class ModelLoader {
     return t;
   }
 
-  Claims claims(Fields& f) {
-    Claims ids = f.claims();
-    cited_.emplace_back(ids, f.loc("claims"));
-    return ids;
-  }
+  Claims claims(Fields& f) { return f.claims(spec_.claims, path("claims.csv")); }
 
   template <class T, class Name>
   void unique(const std::vector<T>& items, const Name& name, const std::string& what) {
@@ -683,6 +672,7 @@ class ModelLoader {
         Fields o(*ot, file, "[[view.override]] of '" + view.name + "'");
         Override ov;
         ov.loc = o.loc("value");
+        ov.path_loc = o.loc("path");
         ov.path = o.string("path");
         ov.value = o.number("value");
         ov.rationale = o.string("rationale");
@@ -699,7 +689,6 @@ class ModelLoader {
   }
 
   ModelSpec spec_;
-  std::vector<std::pair<Claims, SourceLoc>> cited_;
 };
 
 }  // namespace

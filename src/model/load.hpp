@@ -14,8 +14,6 @@ ModelSpec load_model(const std::string& dir);
 Expr::Resolver condition_resolver(const ModelSpec& spec);
 // (actor, track) of every deciding actor's track, in model order: the `levels` array of Expr.
 std::vector<std::pair<std::string, std::string>> level_slots(const ModelSpec& spec);
-// Claim ids must be listed in model/claims.csv.
-void check_claims(const ModelSpec& spec, const Claims& ids, const SourceLoc& loc);
 // A linear form: { variable = coefficient, ..., offset = c } (offset optional).
 LinearForm read_linear_form(Fields& f, const toml::node& node, std::string_view key,
                             const ModelSpec& spec);

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <sstream>
 
+#include "core/text.hpp"
+
 namespace stancesim {
 
 namespace {
@@ -87,21 +89,23 @@ void apply_overrides(ModelSpec& spec, const std::vector<Override>& overrides) {
   for (const auto& o : overrides) {
     const auto it = slots.find(o.path);
     if (it == slots.end()) {
-      // Suggest paths that share the first two parts, so a typo is easy to fix.
-      const auto second_dot = o.path.find('.', o.path.find('.') + 1);
-      const std::string stem = o.path.substr(0, second_dot);
-      std::string near;
-      int shown = 0;
-      for (const auto& [p, slot] : slots)
-        if (p.rfind(stem, 0) == 0 && shown < 6) near += (shown++ ? ", " : "") + p;
-      throw InputError(o.loc, "unknown parameter path '" + o.path + "'" +
-                                  (near.empty() ? "" : " (known paths here: " + near + ")"));
+      // Suggest the nearest known path, so a typo is easy to fix.
+      std::string best;
+      std::size_t best_distance = 1000;
+      for (const auto& [p, slot] : slots) {
+        const std::size_t d = edit_distance(p, o.path);
+        if (d < best_distance) best_distance = d, best = p;
+      }
+      const SourceLoc& at = o.path_loc.file.empty() ? o.loc : o.path_loc;
+      throw InputError(at, "unknown parameter path '" + o.path + "'" +
+                               (best_distance <= 4 ? " (did you mean '" + best + "'?)"
+                                                   : " (paths are listed in model/README.md)"));
     }
     const ParamSlot& slot = it->second;
     if (!std::isfinite(o.value) || o.value < slot.lo || o.value > slot.hi) {
       std::ostringstream os;
-      os << "value " << o.value << " for '" << o.path << "' is outside [" << slot.lo << ", "
-         << slot.hi << "]";
+      os << "value " << num(o.value) << " for '" << o.path << "' is outside [" << num(slot.lo)
+         << ", " << num(slot.hi) << "]";
       throw InputError(o.loc, os.str());
     }
     if (slot.integer) {

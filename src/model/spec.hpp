@@ -169,7 +169,8 @@ struct Override {  // one parameter change, from a view, a scenario or --set
   double value = 0;
   std::string rationale;
   Claims claims;
-  SourceLoc loc;
+  SourceLoc loc;       // of the value
+  SourceLoc path_loc;  // of the path (empty for --set)
 };
 
 struct View {

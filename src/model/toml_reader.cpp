@@ -1,5 +1,7 @@
 #include "model/toml_reader.hpp"
 
+#include "core/text.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -31,21 +33,6 @@ std::string type_name(const toml::node& node) {
     default:
       return "nothing";
   }
-}
-// Levenshtein distance, for "did you mean" hints on misspelt keys.
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
 }
 }  // namespace
 
@@ -119,8 +106,8 @@ double Fields::number_at(const toml::node& node, std::string_view key, double lo
     fail(node, "'" + std::string(key) + "' in " + what_ + ": expected a finite number");
   if (v < lo || v > hi) {
     std::ostringstream os;
-    os << "'" << key << "' in " << what_ << ": expected a value in [" << lo << ", " << hi
-       << "], found " << v;
+    os << "'" << key << "' in " << what_ << ": expected a value in [" << num(lo) << ", " << num(hi)
+       << "], found " << num(v);
     fail(node, os.str());
   }
   return v;
@@ -187,8 +174,14 @@ std::vector<std::string> Fields::strings(std::string_view key) {
   return out;
 }
 
-Claims Fields::claims(std::string_view key) {
-  Claims ids = strings(key);
+Claims Fields::claims(const std::map<std::string, std::string>& listed,
+                      const std::string& listed_in, std::string_view key) {
+  Claims ids;
+  for (const toml::node& n : array(key)) {
+    ids.push_back(string_at(n, key));
+    if (listed.count(ids.back()) == 0)
+      fail(n, "claim id '" + ids.back() + "' is not listed in " + listed_in);
+  }
   if (ids.empty())
     fail(key, "'" + std::string(key) + "' in " + what_ + ": cite at least one claim id");
   return ids;
@@ -207,6 +200,11 @@ std::vector<std::pair<std::string, double>> Fields::number_table(std::string_vie
 void Fields::done() const {
   for (auto&& [k, v] : *table_) {
     if (used_.count(k.str()) == 0) {
+      for (const auto& u : used_)
+        if (edit_distance(k.str(), u) <= 2)
+          throw InputError(loc_of(k.source(), file_), "unknown key '" + std::string(k.str()) +
+                                                          "' in " + what_ + " (did you mean '" + u +
+                                                          "'?)");
       std::string expected;
       for (const auto& u : used_) expected += (expected.empty() ? "" : ", ") + u;
       throw InputError(loc_of(k.source(), file_), "unknown key '" + std::string(k.str()) + "' in " +

@@ -5,6 +5,7 @@
 
 #include <toml++/toml.h>
 #include <limits>
+#include <map>
 #include <set>
 #include <string>
 #include <string_view>
@@ -28,7 +29,11 @@ class Fields {
 
   const toml::node& required(std::string_view key);
   const toml::node* optional(std::string_view key);
-  bool has(std::string_view key) const { return table_->contains(key); }
+  // Asks whether an optional key is present; the key counts as known (see done()).
+  bool has(std::string_view key) {
+    used_.insert(std::string(key));
+    return table_->contains(key);
+  }
 
   double number(std::string_view key, double lo = -std::numeric_limits<double>::infinity(),
                 double hi = std::numeric_limits<double>::infinity());
@@ -40,8 +45,9 @@ class Fields {
   const toml::table& table(std::string_view key);
   const toml::array& array(std::string_view key);
   std::vector<std::string> strings(std::string_view key);
-  // `claims = ["R01", ...]`: required, non-empty; ids are checked against claims.csv later.
-  Claims claims(std::string_view key = "claims");
+  // `claims = ["R01", ...]`: required, non-empty, every id listed in `listed` (claims.csv).
+  Claims claims(const std::map<std::string, std::string>& listed, const std::string& listed_in,
+                std::string_view key = "claims");
   // Inline table of name -> number, e.g. inputs = { peninsula_tension = 2.0 }.
   std::vector<std::pair<std::string, double>> number_table(std::string_view key);
 

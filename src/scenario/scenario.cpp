@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/sha256.hpp"
+#include "core/text.hpp"
 #include "model/load.hpp"
 #include "model/params.hpp"
 #include "model/toml_reader.hpp"
@@ -20,6 +21,7 @@ namespace {
 struct RawFile {  // one file of an extends chain, before merging
   std::string path;
   std::optional<std::string> name, description;
+  SourceLoc name_loc, table_loc;
   Claims claims;
   std::optional<int> steps, runs;
   std::optional<std::uint64_t> seed;
@@ -27,13 +29,13 @@ struct RawFile {  // one file of an extends chain, before merging
   std::vector<Override> overrides;
   std::vector<Shock> shocks;
   std::vector<Pin> pins;
-  std::vector<std::pair<std::string, SourceLoc>> shock_whens;  // parsed after the model is known
 };
 
 std::pair<int, int> read_steps(Fields& f) {
-  if (f.has("step") == f.has("steps"))
-    f.fail(f.has("step") ? "steps" : "claims",
-           "give either step = N or steps = [from, to] in " + f.what());
+  if (!f.has("step") && !f.has("steps"))
+    throw InputError(f.loc(), "missing key 'step' (or 'steps = [from, to]') in " + f.what());
+  if (f.has("step") && f.has("steps"))
+    f.fail("steps", "give either step = N or steps = [from, to] in " + f.what() + ", not both");
   if (f.has("step")) {
     const int s = f.integer("step", 1, 100000);
     return {s, s};
@@ -85,7 +87,11 @@ class ScenarioLoader {
     Fields s(top.table("scenario"), path, "[scenario]");
     std::optional<std::pair<std::string, SourceLoc>> extends;
     if (s.has("extends")) extends = {{s.string("extends"), s.loc("extends")}};
-    if (s.has("name")) raw.name = s.string("name");
+    if (s.has("name")) {
+      raw.name = s.string("name");
+      raw.name_loc = s.loc("name");
+    }
+    raw.table_loc = s.loc();
     if (s.has("description")) raw.description = s.string("description");
     raw.claims = claims(s);
     if (s.has("steps")) raw.steps = s.integer("steps", 1, 520);
@@ -107,6 +113,7 @@ class ScenarioLoader {
       Fields o(*t, path, "[[override]]");
       Override ov;
       ov.path = o.string("path");
+      ov.path_loc = o.loc("path");
       ov.loc = o.loc("value");
       ov.value = o.number("value");
       ov.rationale = o.string("rationale");
@@ -115,7 +122,7 @@ class ScenarioLoader {
       raw.overrides.push_back(ov);
     }
     for (const toml::table* t : tables_of(top, "shock", true))
-      raw.shocks.push_back(read_shock(*t, path, raw));
+      raw.shocks.push_back(read_shock(*t, path));
     for (const toml::table* t : tables_of(top, "pin", true)) raw.pins.push_back(read_pin(*t, path));
     top.done();
     if (extends) {
@@ -125,11 +132,7 @@ class ScenarioLoader {
     chain.push_back(std::move(raw));
   }
 
-  Claims claims(Fields& f) {
-    Claims ids = f.claims();
-    check_claims(*spec_, ids, f.loc("claims"));
-    return ids;
-  }
+  Claims claims(Fields& f) { return f.claims(spec_->claims, spec_->dir + "/claims.csv"); }
 
   std::vector<Assignment> assignments(Fields& f, std::string_view key) {
     std::vector<Assignment> out;
@@ -155,14 +158,14 @@ class ScenarioLoader {
         f.fail(v, "'" + name + "' is a flag or level: expected a whole number");
       if (key == "set" && a.value.inputs.empty() &&
           (a.value.offset < var->min || a.value.offset > var->max))
-        f.fail(v, "'set." + name + "' is outside the variable's range [" +
-                      std::to_string(var->min) + ", " + std::to_string(var->max) + "]");
+        f.fail(v, "'set." + name + "' is outside the variable's range [" + num(var->min) + ", " +
+                      num(var->max) + "]");
       out.push_back(a);
     }
     return out;
   }
 
-  Shock read_shock(const toml::table& t, const std::string& path, RawFile& raw) {
+  Shock read_shock(const toml::table& t, const std::string& path) {
     Fields f(t, path, "[[shock]]");
     Shock s;
     s.loc = f.loc();
@@ -170,6 +173,7 @@ class ScenarioLoader {
     f = Fields(t, path, "[[shock]] '" + s.id + "'");
     f.string("id");
     s.description = f.string("description");
+    s.steps_loc = f.loc(f.has("step") ? "step" : "steps");
     std::tie(s.from, s.to) = read_steps(f);
     if (f.has("probability")) s.probability = f.number("probability", 0, 1);
     if (f.has("once")) s.once = f.boolean("once");
@@ -183,7 +187,6 @@ class ScenarioLoader {
       f.fail("id", "shock '" + s.id + "' changes nothing: give set or add");
     s.claims = claims(f);
     f.done();
-    (void)raw;
     return s;
   }
 
@@ -202,6 +205,7 @@ class ScenarioLoader {
     if (!find_option(*tr, p.option))
       f.fail("option", "unknown option '" + p.option + "' on track '" + p.actor + "." + p.track +
                            "' in [[pin]]");
+    p.steps_loc = f.loc(f.has("step") ? "step" : "steps");
     std::tie(p.from, p.to) = read_steps(f);
     p.rationale = f.string("rationale");
     p.claims = claims(f);
@@ -233,13 +237,12 @@ class ScenarioLoader {
       for (const auto& p : raw.pins) sc.pins.push_back(p);
     }
     const std::string stem = fs::path(leaf.path).stem().string();
-    if (!leaf.name)
-      throw InputError(SourceLoc{leaf.path, 0, 0}, "missing key 'name' in [scenario]");
+    if (!leaf.name) throw InputError(leaf.table_loc, "missing key 'name' in [scenario]");
     if (sc.name != stem)
-      throw InputError(SourceLoc{leaf.path, 0, 0},
+      throw InputError(leaf.name_loc,
                        "scenario name '" + sc.name + "' must match the file name '" + stem + "'");
     if (!leaf.description)
-      throw InputError(SourceLoc{leaf.path, 0, 0}, "missing key 'description' in [scenario]");
+      throw InputError(leaf.table_loc, "missing key 'description' in [scenario]");
   }
 
   void apply(LoadedScenario& out) {
@@ -269,20 +272,21 @@ class ScenarioLoader {
     if (sc.runs == 0) sc.runs = 500;
     for (const auto& s : sc.shocks)
       if (s.to > sc.steps)
-        throw InputError(s.loc, "shock '" + s.id + "' acts at step " + std::to_string(s.to) +
-                                    ", beyond the horizon of " + std::to_string(sc.steps) +
-                                    " steps");
+        throw InputError(s.steps_loc, "shock '" + s.id + "' acts at step " + std::to_string(s.to) +
+                                          ", beyond the horizon of " + std::to_string(sc.steps) +
+                                          " steps");
     for (std::size_t i = 0; i < sc.pins.size(); ++i) {
       const Pin& p = sc.pins[i];
       if (p.to > sc.steps)
-        throw InputError(p.loc, "pin acts at step " + std::to_string(p.to) +
-                                    ", beyond the horizon of " + std::to_string(sc.steps) +
-                                    " steps");
+        throw InputError(p.steps_loc, "pin acts at step " + std::to_string(p.to) +
+                                          ", beyond the horizon of " + std::to_string(sc.steps) +
+                                          " steps");
       for (std::size_t j = 0; j < i; ++j) {
         const Pin& q = sc.pins[j];
         if (q.actor == p.actor && q.track == p.track && p.from <= q.to && q.from <= p.to)
-          throw InputError(p.loc, "pin on '" + p.actor + "." + p.track + "' overlaps the pin at " +
-                                      q.loc.file + ":" + std::to_string(q.loc.line));
+          throw InputError(p.steps_loc, "pin on '" + p.actor + "." + p.track +
+                                            "' overlaps the pin at " + q.loc.file + ":" +
+                                            std::to_string(q.loc.line));
       }
     }
   }

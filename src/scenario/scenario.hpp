@@ -23,6 +23,7 @@ struct Shock {
   std::vector<Assignment> set, add;
   Claims claims;
   SourceLoc loc;
+  SourceLoc steps_loc;  // of step / steps
 };
 
 // A pin forces an actor's option on one track over a range of steps.
@@ -32,6 +33,7 @@ struct Pin {
   std::string rationale;
   Claims claims;
   SourceLoc loc;
+  SourceLoc steps_loc;
 };
 
 struct Scenario {

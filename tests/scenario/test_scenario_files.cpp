@@ -1,0 +1,135 @@
+// Scenario files: every what-if of the project validates and runs; every bad file in
+// tests/data/bad_scenarios/ gives the error its first line expects, at the right line and column,
+// with exit code 2 and nothing written.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+#include "scenario/scenario.hpp"
+#include "support.hpp"
+
+using namespace stancesim;
+using namespace stancesim::test;
+
+namespace {
+std::vector<fs::path> toml_files(const fs::path& dir) {
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().extension() == ".toml") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+}  // namespace
+
+TEST_CASE("the nineteen what-ifs of MODEL.md exist, validate and run") {
+  const std::vector<std::string> names = {"baseline",
+                                          "nk_into_ukraine",
+                                          "nk_nuclear_test",
+                                          "nk_provocations_below_red_line",
+                                          "russia_nuclear_tech_transfer",
+                                          "prolonged_deployment",
+                                          "kursk_failure",
+                                          "us_pretext_action",
+                                          "nk_attack_south",
+                                          "secondary_sanctions_on_china",
+                                          "china_lethal_aid",
+                                          "china_punishes_nk",
+                                          "south_korea_offensive_weapons",
+                                          "nato_indo_pacific_formalised",
+                                          "ceasefire_talks",
+                                          "russia_nuclear_signalling",
+                                          "russia_displaces_china",
+                                          "us_china_summit_pressure",
+                                          "acknowledged_deployment"};
+  const auto files = toml_files(source_dir() + "/scenarios");
+  CHECK(files.size() == names.size());
+  for (const auto& name : names) CHECK(fs::exists(source_dir() + "/scenarios/" + name + ".toml"));
+  Scratch scratch("scenarios");
+  for (const auto& file : files) {
+    const std::string name = file.stem().string();
+    CAPTURE(name);
+    const auto v = run_command(binary() + " validate " + file.string());
+    CHECK(v.exit_code == 0);
+    CHECK(v.output.rfind("ok    ", 0) == 0);
+    const auto r = run_command(binary() + " run " + file.string() + " --runs 8 --threads 2 --out " +
+                               (scratch.path() / name).string());
+    CHECK(r.exit_code == 0);
+    CHECK(fs::exists(scratch.path() / name / "summary.csv"));
+    const auto loaded = load_scenario(file.string(), {});
+    CHECK(loaded.scenario.name == name);
+    CHECK(!loaded.scenario.description.empty());
+    CHECK(!loaded.scenario.claims.empty());
+  }
+}
+
+TEST_CASE("bad scenario files give the expected file:line:col message and exit code 2") {
+  const fs::path dir = source_dir() + "/tests/data/bad_scenarios";
+  int checked = 0;
+  for (const auto& file : toml_files(dir)) {
+    const auto first = lines(read_file(file)).front();
+    const std::string tag = "# expect: ";
+    if (first.rfind(tag, 0) != 0) continue;  // a helper file (e.g. the other half of a cycle)
+    std::string expect = first.substr(tag.size());
+    // The expectation is [FILE:]LINE:COL: MESSAGE; FILE defaults to the file itself.
+    std::string where = file.string();
+    if (!std::isdigit(static_cast<unsigned char>(expect[0]))) {
+      where = (dir / expect.substr(0, expect.find(':'))).string();
+      expect = expect.substr(expect.find(':') + 1);
+    }
+    const std::string position = expect.substr(0, expect.find(": ") + 2);
+    const std::string message = expect.substr(expect.find(": ") + 2);
+    const std::string name = file.filename().string();
+    CAPTURE(name);
+    Scratch scratch("bad");
+    const std::string out = (scratch.path() / "res").string();
+    const auto v =
+        run_command(binary() + " validate --model " + source_dir() + "/model " + file.string());
+    CHECK(v.exit_code == 2);
+    CHECK(v.output.rfind(where + ":" + position + message, 0) == 0);
+    const auto r = run_command(binary() + " run --model " + source_dir() + "/model " +
+                               file.string() + " --runs 2 --out " + out);
+    CHECK(r.exit_code == 2);
+    CHECK(r.output.rfind(where + ":" + position + message, 0) == 0);
+    CHECK(!fs::exists(out));
+    ++checked;
+  }
+  CHECK(checked >= 15);
+}
+
+TEST_CASE("extends merges files: the child's shocks and overrides come after its parent's") {
+  Scratch scratch("extends");
+  write_file(scratch.path() / "parent.toml",
+             "[scenario]\nname = \"parent\"\ndescription = \"p\"\nclaims = [\"U01\"]\nruns = "
+             "7\nseed = 3\n\n"
+             "[[override]]\npath = \"term.china.sanctions.weight\"\nvalue = -6\nrationale = "
+             "\"p\"\nclaims = [\"V26\"]\n\n"
+             "[[shock]]\nid = \"s\"\ndescription = \"parent's\"\nstep = 2\nadd = { "
+             "west_pressure_cn = 0.1 }\nclaims = [\"U42\"]\n");
+  write_file(scratch.path() / "child.toml",
+             "[scenario]\nextends = \"parent.toml\"\nname = \"child\"\ndescription = \"c\"\nclaims "
+             "= [\"U01\"]\nseed = 4\n"
+             "view = \"bennett\"\n\n"
+             "[[override]]\npath = \"term.china.sanctions.weight\"\nvalue = -7\nrationale = "
+             "\"c\"\nclaims = [\"V26\"]\n\n"
+             "[[shock]]\nid = \"s\"\ndescription = \"child's\"\nstep = 3\nadd = { west_pressure_cn "
+             "= 0.2 }\nclaims = [\"U42\"]\n");
+  ScenarioOptions options;
+  options.model_dir = source_dir() + "/model";
+  options.sets = {"term.china.sanctions.weight=-8"};
+  const LoadedScenario loaded = load_scenario((scratch.path() / "child.toml").string(), options);
+  const Scenario& s = loaded.scenario;
+  CHECK(s.name == "child");
+  CHECK(s.runs == 7);  // inherited
+  CHECK(s.seed == 4);  // replaced
+  CHECK(s.chain.size() == 2);
+  REQUIRE(s.shocks.size() == 1);  // same id: the child's replaces the parent's
+  CHECK(s.shocks[0].description == "child's");
+  // Order: the view's overrides, the parent's, the child's, then --set: the last one wins.
+  CHECK(s.overrides.front().path == "term.china.russian_clout.weight");
+  CHECK(s.overrides.back().value == -8);
+  for (const auto& t : loaded.model.terms)
+    if (t.actor == "china" && t.id == "sanctions") CHECK(t.weight == -8);
+  options.views = {"lowy"};  // --view replaces the file's view
+  CHECK(load_scenario((scratch.path() / "child.toml").string(), options).scenario.views ==
+        std::vector<std::string>{"lowy"});
+}
