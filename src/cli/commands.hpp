@@ -9,6 +9,8 @@ namespace stancesim::cli {
 int run_command(const std::vector<std::string>& args, const std::vector<std::string>& command_line);
 int bench_command(const std::vector<std::string>& args);
 int validate_command(const std::vector<std::string>& args);
+int compare_command(const std::vector<std::string>& args,
+                    const std::vector<std::string>& command_line);
 
 // Shared by subcommands: a short table of China's headline outcomes.
 std::string headline_table(const std::vector<std::string>& scenarios,

@@ -17,6 +17,9 @@ constexpr const char* kUsage =
     "\n"
     "commands:\n"
     "  run SCENARIO.toml   run an ensemble and write CSVs (stancesim run --help)\n"
+    "  compare REF.toml SCENARIO.toml...   run with common random numbers, compare with paired "
+    "CIs\n"
+    "  compare --results DIR DIR...        compare result folders that already exist\n"
     "  validate FILE...    check scenario files and model folders without running\n"
     "  bench [SCENARIO]    measure runs per second and bytes written per second\n"
     "  version             print the version\n";
@@ -35,6 +38,7 @@ int main(int argc, char** argv) {
     if (command == "run") return cli::run_command(args, all);
     if (command == "bench") return cli::bench_command(args);
     if (command == "validate") return cli::validate_command(args);
+    if (command == "compare") return cli::compare_command(args, all);
     if (command == "version" || command == "--version") {
       fmt::print("stancesim {} ({})\n", kVersion, kGitCommit);
       return kExitOk;

@@ -1,0 +1,88 @@
+#include <doctest/doctest.h>
+
+#include "analysis/compare.hpp"
+#include "core/error.hpp"
+#include "support.hpp"
+
+using namespace stancesim;
+using namespace stancesim::test;
+
+TEST_CASE("paired differences: t-interval of the per-run differences") {
+  // Differences 1, 2, 3, 4, 5: mean 3, sd 1.5811, se 0.7071, t(0.975, 4) = 2.776445.
+  const std::vector<double> ref = {10, 20, 30, 40, 50}, sc = {11, 22, 33, 44, 55};
+  const Difference d = paired_difference(ref, sc);
+  CHECK(d.n == 5);
+  CHECK(d.mean_reference == 30);
+  CHECK(d.mean_scenario == 33);
+  CHECK(d.difference == 3);
+  CHECK(d.ci_low == doctest::Approx(3 - 2.776445 * 0.7071068).epsilon(1e-6));
+  CHECK(d.ci_high == doctest::Approx(3 + 2.776445 * 0.7071068).epsilon(1e-6));
+  CHECK(d.p_value == doctest::Approx(0.01324).epsilon(0.01));  // t = 4.243 on 4 df
+}
+
+TEST_CASE("pairing removes the variation the two ensembles share") {
+  const std::vector<double> ref = {10, 20, 30, 40, 50}, sc = {11, 22, 33, 44, 55};
+  const Difference paired = paired_difference(ref, sc), welch = welch_difference(ref, sc);
+  CHECK(welch.difference == paired.difference);
+  CHECK(welch.ci_high - welch.ci_low > 10 * (paired.ci_high - paired.ci_low));
+  CHECK(welch.p_value > 0.5);
+}
+
+TEST_CASE("identical runs give an exact zero difference with p = 1") {
+  const std::vector<double> v = {0, 1, 1, 0};
+  const Difference d = paired_difference(v, v);
+  CHECK(d.difference == 0);
+  CHECK(d.ci_low == 0);
+  CHECK(d.ci_high == 0);
+  CHECK(d.p_value == 1);
+}
+
+TEST_CASE("compare runs scenarios with common random numbers and reads result folders back") {
+  Scratch scratch("compare");
+  const std::string out = (scratch.path() / "cmp").string();
+  const auto r =
+      run_command(binary() + " compare " + source_dir() + "/scenarios/baseline.toml " +
+                  source_dir() + "/scenarios/nk_into_ukraine.toml " + source_dir() +
+                  "/scenarios/us_china_summit_pressure.toml --runs 30 --seed 5 --out " + out);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.output.find("China mean level") != std::string::npos);
+  const auto rows = lines(read_file(fs::path(out) / "compare.csv"));
+  CHECK(rows[0] ==
+        "reference,scenario,metric,n_pairs,mean_reference,mean_scenario,difference,ci_low,ci_high,"
+        "p_value");
+  const auto summary = lines(read_file(fs::path(out) / "baseline" / "summary.csv"));
+  CHECK(rows.size() == 1 + 2 * (summary.size() - 1));  // every summary metric, per scenario
+  for (const char* name : {"baseline", "nk_into_ukraine", "us_china_summit_pressure"})
+    CHECK(fs::exists(fs::path(out) / name / "outcomes.csv"));
+  // The summit shock changes no trade-off of China's: with common random numbers its choices
+  // are the baseline's, run for run.
+  bool found = false;
+  for (const auto& row : rows)
+    if (row.rfind("baseline,us_china_summit_pressure,mean_level_china_stance,30,", 0) == 0) {
+      found = true;
+      CHECK(row.find(",0.0000,0.0000,0.0000,1.0000") != std::string::npos);
+    }
+  CHECK(found);
+
+  // The same folders compared again from disk give the same file.
+  const std::string again = (scratch.path() / "again").string();
+  const auto from_disk =
+      run_command(binary() + " compare --results " + out + "/baseline " + out +
+                  "/nk_into_ukraine " + out + "/us_china_summit_pressure --out " + again);
+  REQUIRE(from_disk.exit_code == 0);
+  CHECK(read_file(fs::path(again) / "compare.csv") == read_file(fs::path(out) / "compare.csv"));
+
+  // Folders that cannot be paired are refused.
+  const std::string other = (scratch.path() / "other").string();
+  REQUIRE(run_command(binary() + " run " + source_dir() +
+                      "/scenarios/nk_nuclear_test.toml --runs 30 --seed 6 --out " + other)
+              .exit_code == 0);
+  const auto refused = run_command(binary() + " compare --results " + out + "/baseline " + other +
+                                   " --out " + (scratch.path() / "x").string());
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.output.find("cannot pair " + other + " (seed 6, 30 runs) with " + out +
+                            "/baseline (seed 5, 30 runs)") != std::string::npos);
+  CHECK(run_command(binary() + " compare --results " + out + "/baseline " + other +
+                    " --unpaired --out " + (scratch.path() / "y").string())
+            .exit_code == 0);
+}
