@@ -21,6 +21,8 @@ constexpr const char* kUsage =
     "CIs\n"
     "  compare --results DIR DIR...        compare result folders that already exist\n"
     "  validate FILE...    check scenario files and model folders without running\n"
+    "  check [FILE...]     the analyses' expectations as checks (tests/validation/); exit 1 if any "
+    "fails\n"
     "  bench [SCENARIO]    measure runs per second and bytes written per second\n"
     "  version             print the version\n";
 }
@@ -38,6 +40,7 @@ int main(int argc, char** argv) {
     if (command == "run") return cli::run_command(args, all);
     if (command == "bench") return cli::bench_command(args);
     if (command == "validate") return cli::validate_command(args);
+    if (command == "check") return cli::check_command(args);
     if (command == "compare") return cli::compare_command(args, all);
     if (command == "version" || command == "--version") {
       fmt::print("stancesim {} ({})\n", kVersion, kGitCommit);

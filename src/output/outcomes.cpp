@@ -14,9 +14,11 @@ std::vector<int> positive_levels(const CompiledTrack& t) {
 }
 }  // namespace
 
-Outcomes::Outcomes(const CompiledModel& model) : m_(model) {
+Outcomes::Outcomes(const CompiledModel& model, int from, int to)
+    : m_(model), from_(from), to_(to > 0 ? to : model.steps) {
   for (const auto& v : m_.var_names) names_.push_back("final_" + v);
   for (const auto& v : m_.metric_names) names_.push_back("final_" + v);
+  for (const auto& v : m_.var_names) names_.push_back("change_" + v);
   for (const auto& [a, t] : m_.level_slots) {
     const auto& actor = m_.actors[static_cast<std::size_t>(a)];
     const auto& track = actor.tracks[static_cast<std::size_t>(t)];
@@ -35,10 +37,12 @@ Outcomes::Outcomes(const CompiledModel& model) : m_(model) {
 }
 
 void Outcomes::compute(const RunRecord& r, double* out) const {
-  const double* last = r.state_row(r.steps);
+  const double* last = r.state_row(to_);
+  const double* before = r.state_row(from_ - 1);
   const int finals = m_.n + static_cast<int>(m_.metrics.size());
   for (int i = 0; i < finals; ++i) *out++ = last[i];
-  const double steps = r.steps;
+  for (int i = 0; i < m_.n; ++i) *out++ = last[i] - before[i];
+  const double steps = to_ - from_ + 1;
   for (std::size_t slot = 0; slot < m_.level_slots.size(); ++slot) {
     const auto& [a, t] = m_.level_slots[slot];
     const auto& track = m_.actors[static_cast<std::size_t>(a)].tracks[static_cast<std::size_t>(t)];
@@ -54,7 +58,7 @@ void Outcomes::compute(const RunRecord& r, double* out) const {
     *mean = 0;
     std::fill(share, share + 2 * no, 0.0);
     std::fill(share_ge, share_ge + 2 * levels.size(), 0.0);
-    for (int step = 1; step <= r.steps; ++step) {
+    for (int step = from_; step <= to_; ++step) {
       const int o = r.choice_at(step, static_cast<int>(slot));
       const int level = track.options[static_cast<std::size_t>(o)].level;
       *mean += level / steps;
@@ -70,12 +74,13 @@ void Outcomes::compute(const RunRecord& r, double* out) const {
   const int esc = m_.n + static_cast<int>(m_.metrics.size());  // escalation_index column
   const int kahn = esc + static_cast<int>(m_.actors.size()) + 2;
   double peak = 0, max_kahn = 0;
-  for (int step = 1; step <= r.steps; ++step) {
+  for (int step = from_; step <= to_; ++step) {
     peak = std::max(peak, r.state_row(step)[esc]);
     max_kahn = std::max(max_kahn, r.state_row(step)[kahn]);
   }
   *out++ = peak;
-  *out++ = last[esc + static_cast<int>(m_.actors.size()) + 1];
+  const int cum = esc + static_cast<int>(m_.actors.size()) + 1;
+  *out++ = last[cum] - before[cum];
   *out++ = max_kahn;
 }
 

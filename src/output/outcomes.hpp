@@ -1,6 +1,7 @@
 // Per-run outcome metrics: one number per run and metric, the basis of summary.csv and of paired
 // comparisons. Names (documented in docs/outputs.md):
-//   final_<variable or metric>          value at the horizon
+//   final_<variable or metric>          value at the horizon (at the window's last step)
+//   change_<variable>                   final value minus the value before the window
 //   mean_level_<actor>_<track>          mean option level over steps 1..T
 //   share_<actor>_<track>_<option>      share of steps with that option
 //   ever_<actor>_<track>_<option>       1 if the option was chosen at least once
@@ -18,12 +19,14 @@ namespace stancesim {
 
 class Outcomes {
  public:
-  explicit Outcomes(const CompiledModel& model);
+  // Metrics over steps [from, to] (default: the whole horizon 1..T).
+  explicit Outcomes(const CompiledModel& model, int from = 1, int to = 0);
   const std::vector<std::string>& names() const { return names_; }
   void compute(const RunRecord& record, double* out) const;  // names().size() values
 
  private:
   const CompiledModel& m_;
+  int from_, to_;
   std::vector<std::string> names_;
 };
 

@@ -1,0 +1,133 @@
+#include "analysis/check_runner.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "core/error.hpp"
+#include "core/rng.hpp"
+#include "engine/compiled.hpp"
+#include "engine/ensemble.hpp"
+#include "model/params.hpp"
+#include "output/outcomes.hpp"
+#include "scenario/scenario.hpp"
+
+namespace stancesim {
+
+WindowedOutcomes run_for_checks(const std::vector<Check>& checks, const CheckRunConfig& config) {
+  // scenario name -> (file, windows needed, a check that needs it for messages)
+  struct Need {
+    std::string file;
+    std::set<Window> windows;
+    std::vector<const Check*> by;
+  };
+  std::map<std::string, Need> needs;
+  for (const auto& c : checks) {
+    auto& n = needs[c.scenario];
+    n.file = c.scenario_file;
+    n.windows.insert(c.window);
+    n.by.push_back(&c);
+    if (!c.reference.empty()) {
+      auto& r = needs[c.reference];
+      r.file = c.reference_file;
+      r.windows.insert(c.reference_window);
+      r.by.push_back(&c);
+    }
+  }
+  WindowedOutcomes out;
+  for (const auto& [name, need] : needs) {
+    LoadedScenario loaded =
+        load_scenario(need.file, ScenarioOptions{config.model_dir, config.views, config.sets});
+    loaded.scenario.runs = config.runs;
+    loaded.scenario.seed = config.seed;
+    const CompiledModel model = compile(loaded.model, loaded.scenario);
+    std::vector<Window> windows(need.windows.begin(), need.windows.end());
+    std::vector<Outcomes> calculators;
+    for (const auto& w : windows) {
+      if (w.to > model.steps)
+        for (const Check* c : need.by)
+          throw InputError(c->loc, "check '" + c->id + "' needs steps up to " +
+                                       std::to_string(w.to) + " but '" + name + "' runs " +
+                                       std::to_string(model.steps));
+      calculators.emplace_back(model, w.from, w.to);
+    }
+    const std::size_t nm = calculators.front().names().size();
+    std::vector<EnsembleOutcomes> results(windows.size());
+    for (auto& r : results) {
+      r.scenario = name;
+      r.source = need.file;
+      r.seed = config.seed;
+      r.runs = config.runs;
+      r.metrics = calculators.front().names();
+      r.values.resize(static_cast<std::size_t>(config.runs) * nm);
+    }
+    struct Slot {
+      std::vector<double> values;
+    };
+    run_ensemble<Slot>(
+        model, EnsembleConfig{config.runs, config.seed, config.threads, 0},
+        [&](int, const RunRecord& record, Slot& slot) {
+          slot.values.resize(windows.size() * nm);
+          for (std::size_t w = 0; w < windows.size(); ++w)
+            calculators[w].compute(record, &slot.values[w * nm]);
+        },
+        [&](int run, Slot& slot) {
+          for (std::size_t w = 0; w < windows.size(); ++w)
+            std::copy_n(&slot.values[w * nm], nm,
+                        &results[w].values[static_cast<std::size_t>(run) * nm]);
+        });
+    for (std::size_t w = 0; w < windows.size(); ++w)
+      out[{name, windows[w]}] = std::move(results[w]);
+  }
+  return out;
+}
+
+std::vector<SampledParameter> robustness_parameters(const ModelSpec& spec) {
+  std::set<std::string> set_by_views;
+  for (const auto& v : spec.views)
+    for (const auto& o : v.overrides) set_by_views.insert(o.path);
+  std::vector<SampledParameter> out;
+  auto add = [&](const std::string& path, double value) {
+    if (set_by_views.count(path) || value == 0) return;
+    out.push_back(SampledParameter{path, std::min(0.5 * value, 1.5 * value),
+                                   std::max(0.5 * value, 1.5 * value)});
+  };
+  for (const auto& t : spec.terms) add("term." + t.actor + "." + t.id + ".weight", t.weight);
+  for (const auto& r : spec.rules)
+    if (r.demand && r.demand->severity.inputs.empty())
+      add("rule." + r.id + ".demand.severity.offset", r.demand->severity.offset);
+  return out;
+}
+
+std::vector<ParameterSet> latin_hypercube(const std::vector<SampledParameter>& parameters, int k,
+                                          std::uint64_t seed,
+                                          const std::vector<std::vector<std::string>>& view_cycle) {
+  const CounterRng rng(seed, 0);
+  std::vector<ParameterSet> sets(static_cast<std::size_t>(k));
+  for (int s = 0; s < k; ++s) {
+    sets[static_cast<std::size_t>(s)].values.resize(parameters.size());
+    if (!view_cycle.empty())
+      sets[static_cast<std::size_t>(s)].views =
+          view_cycle[static_cast<std::size_t>(s) % view_cycle.size()];
+  }
+  for (std::size_t p = 0; p < parameters.size(); ++p) {
+    const std::uint64_t stream = stream_id("lhs/" + parameters[p].path);
+    std::vector<int> strata(static_cast<std::size_t>(k));
+    for (int i = 0; i < k; ++i) strata[static_cast<std::size_t>(i)] = i;
+    for (int i = k - 1; i > 0; --i) {  // Fisher-Yates with counter draws
+      const int j =
+          static_cast<int>(rng.uniform(stream, 0, static_cast<std::uint64_t>(i)) * (i + 1));
+      std::swap(strata[static_cast<std::size_t>(i)], strata[static_cast<std::size_t>(j)]);
+    }
+    for (int s = 0; s < k; ++s) {
+      const double u = (strata[static_cast<std::size_t>(s)] +
+                        rng.uniform(stream, 1, static_cast<std::uint64_t>(s))) /
+                       k;
+      sets[static_cast<std::size_t>(s)].values[p] =
+          parameters[p].low + u * (parameters[p].high - parameters[p].low);
+    }
+  }
+  return sets;
+}
+
+}  // namespace stancesim

@@ -1,0 +1,203 @@
+// stancesim check: the analyses' expectations as executable checks on paired ensembles;
+// --robustness K repeats them under K parameter sets (Latin hypercube, both analyst views).
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <boost/program_options.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "analysis/check_runner.hpp"
+#include "analysis/checks.hpp"
+#include "cli/commands.hpp"
+#include "core/error.hpp"
+#include "model/load.hpp"
+#include "output/csv.hpp"
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace stancesim::cli {
+
+namespace {
+
+void write_file(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  if (!out) throw RuntimeFailure("cannot write " + path.string());
+}
+
+std::vector<std::string> default_check_files() {
+  std::vector<std::string> files;
+  if (fs::is_directory("tests/validation"))
+    for (const auto& e : fs::directory_iterator("tests/validation"))
+      if (e.path().extension() == ".toml") files.push_back(e.path().string());
+  std::sort(files.begin(), files.end());
+  if (files.empty())
+    throw InputError("stancesim check: no check files named and none in tests/validation/");
+  return files;
+}
+
+// Robustness: every check under each parameter set; returns the CSV files' text.
+struct RobustnessText {
+  std::string summary, sets, results, table;
+};
+
+RobustnessText robustness(const std::vector<Check>& checks, const ModelSpec& spec, int k, int runs,
+                          const CheckRunConfig& base) {
+  const auto parameters = robustness_parameters(spec);
+  const std::vector<std::vector<std::string>> views = {{"lowy", "beijing_first"},
+                                                       {"bennett", "alliance_first"},
+                                                       {"lowy", "alliance_first"},
+                                                       {"bennett", "beijing_first"}};
+  const auto sets = latin_hypercube(parameters, k, base.seed, views);
+  std::vector<int> passed(checks.size(), 0);
+  CsvBuffer sets_csv, results_csv;
+  sets_csv.raw("set,views");
+  for (const auto& p : parameters) sets_csv.comma().raw(p.path);
+  sets_csv.newline();
+  results_csv.raw("set,check,observed,ci_low,ci_high,passed\n");
+  const bool tty = ::isatty(2);
+  for (int s = 0; s < k; ++s) {
+    const ParameterSet& set = sets[static_cast<std::size_t>(s)];
+    CheckRunConfig config = base;
+    config.runs = runs;
+    config.views = set.views;
+    for (std::size_t p = 0; p < parameters.size(); ++p)
+      config.sets.push_back(fmt::format("{}={:.17g}", parameters[p].path, set.values[p]));
+    std::string view_text;
+    for (const auto& v : set.views) view_text += (view_text.empty() ? "" : "+") + v;
+    sets_csv.integer(s).comma().raw(view_text);
+    for (double v : set.values) sets_csv.comma().fixed4(v);
+    sets_csv.newline();
+    const WindowedOutcomes outcomes = run_for_checks(checks, config);
+    for (std::size_t c = 0; c < checks.size(); ++c) {
+      const CheckResult r = evaluate(checks[c], outcomes);
+      passed[c] += r.passed;
+      results_csv.integer(s)
+          .comma()
+          .field(checks[c].id)
+          .comma()
+          .fixed4(r.observed)
+          .comma()
+          .fixed4(r.ci_low);
+      results_csv.comma().fixed4(r.ci_high).comma().raw(r.passed ? "true" : "false").newline();
+    }
+    if (tty) fmt::print(stderr, "\rrobustness: parameter set {}/{}", s + 1, k);
+  }
+  if (tty) fmt::print(stderr, "\n");
+  RobustnessText out;
+  CsvBuffer summary;
+  summary.raw("check,scenario,reference,n_sets,share_passed,claims\n");
+  out.table = fmt::format(
+      "\nrobustness: {} parameter sets x {} runs ({} parameters, views in turn)\n{:<44} {:>12}\n",
+      k, runs, parameters.size(), "check", "share held");
+  for (std::size_t c = 0; c < checks.size(); ++c) {
+    std::string claims;
+    for (const auto& id : checks[c].claims) claims += (claims.empty() ? "" : ";") + id;
+    const double share = static_cast<double>(passed[c]) / k;
+    summary.field(checks[c].id)
+        .comma()
+        .field(checks[c].scenario)
+        .comma()
+        .field(checks[c].reference)
+        .comma();
+    summary.integer(k).comma().fixed4(share).comma().field(claims).newline();
+    out.table += fmt::format("{:<44} {:>12.3f}\n", checks[c].id.substr(0, 44), share);
+  }
+  out.summary = std::move(summary.str());
+  out.sets = std::move(sets_csv.str());
+  out.results = std::move(results_csv.str());
+  return out;
+}
+
+}  // namespace
+
+int check_command(const std::vector<std::string>& args) {
+  po::options_description opts("stancesim check [FILE...] [options]");
+  int runs = 500, threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int robustness_sets = 0, robustness_runs = 200;
+  std::int64_t seed = 1;
+  std::string out_dir = "results/checks", model_dir = "model";
+  std::vector<std::string> files;
+  // clang-format off
+  opts.add_options()
+      ("help,h", "show this help")
+      ("runs", po::value(&runs)->default_value(runs), "runs per scenario")
+      ("seed", po::value(&seed)->default_value(seed), "base seed (every scenario: paired runs)")
+      ("threads", po::value(&threads)->default_value(threads), "worker threads")
+      ("out", po::value(&out_dir)->default_value(out_dir), "output folder for checks.csv")
+      ("force", "replace an existing output folder")
+      ("model", po::value(&model_dir)->default_value(model_dir), "model folder (claims, robustness parameters)")
+      ("robustness", po::value(&robustness_sets)->default_value(0), "also run K parameter sets (Latin hypercube)")
+      ("robustness-runs", po::value(&robustness_runs)->default_value(robustness_runs), "runs per scenario per set");
+  // clang-format on
+  po::options_description hidden;
+  hidden.add_options()("file", po::value(&files));
+  po::options_description all;
+  all.add(opts).add(hidden);
+  po::positional_options_description pos;
+  pos.add("file", -1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << opts << "\n";
+    return kExitOk;
+  }
+  if (runs < 2) throw InputError("--runs: expected at least 2 runs");
+  if (seed < 0 || seed > 2147483647) throw InputError("--seed: expected 0 to 2147483647");
+  if (threads < 1) throw InputError("--threads: expected at least 1");
+  if (robustness_sets < 0 || robustness_runs < 2)
+    throw InputError("--robustness: expected K >= 0 and --robustness-runs >= 2");
+  if (fs::exists(out_dir) && !vm.count("force"))
+    throw InputError(SourceLoc{out_dir, 0, 0},
+                     "output folder exists: choose another --out or add --force");
+  if (files.empty()) files = default_check_files();
+
+  const ModelSpec spec = load_model(model_dir);
+  const std::vector<Check> checks = load_checks(files, spec.claims, model_dir + "/claims.csv");
+  CheckRunConfig config;
+  config.runs = runs;
+  config.seed = static_cast<std::uint64_t>(seed);
+  config.threads = threads;
+  config.model_dir = model_dir;
+  const WindowedOutcomes outcomes = run_for_checks(checks, config);
+  std::vector<CheckResult> results;
+  for (const auto& c : checks) results.push_back(evaluate(c, outcomes));
+
+  const fs::path tmp = out_dir + ".tmp-" + std::to_string(::getpid());
+  fs::remove_all(tmp);
+  fs::create_directories(tmp);
+  try {
+    write_file(tmp / "checks.csv", checks_csv(results));
+    std::cout << fmt::format("{} checks, {} runs per scenario, seed {}\n", checks.size(), runs,
+                             seed)
+              << checks_table(results);
+    if (robustness_sets > 0) {
+      const RobustnessText r = robustness(checks, spec, robustness_sets, robustness_runs, config);
+      write_file(tmp / "check_robustness.csv", r.summary);
+      write_file(tmp / "robustness_sets.csv", r.sets);
+      write_file(tmp / "robustness_results.csv", r.results);
+      std::cout << r.table;
+    }
+    if (fs::exists(out_dir)) fs::remove_all(out_dir);
+    if (fs::path(out_dir).has_parent_path())
+      fs::create_directories(fs::path(out_dir).parent_path());
+    fs::rename(tmp, out_dir);
+  } catch (...) {
+    std::error_code ec;
+    fs::remove_all(tmp, ec);
+    throw;
+  }
+  fmt::print("wrote {}/checks.csv{}\n", out_dir,
+             robustness_sets > 0 ? " and check_robustness.csv" : "");
+  const bool all_passed =
+      std::all_of(results.begin(), results.end(), [](const CheckResult& r) { return r.passed; });
+  return all_passed ? kExitOk : kExitFailure;
+}
+
+}  // namespace stancesim::cli

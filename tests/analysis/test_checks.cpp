@@ -1,0 +1,170 @@
+#include <doctest/doctest.h>
+
+#include <set>
+
+#include "analysis/check_runner.hpp"
+#include "analysis/checks.hpp"
+#include "core/error.hpp"
+#include "model/load.hpp"
+#include "support.hpp"
+
+using namespace stancesim;
+using namespace stancesim::test;
+
+namespace {
+const std::map<std::string, std::string> kClaims = {{"U01", "x"}, {"L31", "y"}};
+
+std::string header() {
+  return "[checks]\nscenarios = \"" + source_dir() + "/scenarios\"\n\n";
+}
+
+Check one_check(const std::string& body) {
+  Scratch scratch("checks");
+  const auto file = (scratch.path() / "c.toml").string();
+  write_file(file, header() + "[[check]]\n" + body);
+  auto checks = load_checks({file}, kClaims, "claims.csv");
+  REQUIRE(checks.size() == 1);
+  return checks[0];
+}
+
+EnsembleOutcomes ensemble(const std::string& name, const std::vector<double>& values) {
+  EnsembleOutcomes e;
+  e.scenario = name;
+  e.source = name;
+  e.seed = 1;
+  e.runs = static_cast<int>(values.size());
+  e.metrics = {"x"};
+  e.values = values;
+  return e;
+}
+}  // namespace
+
+TEST_CASE("Wilson intervals for proportions") {
+  auto [lo, hi] = wilson_interval(0, 500);
+  CHECK(lo == doctest::Approx(0.0));
+  CHECK(hi == doctest::Approx(0.00762).epsilon(0.01));
+  std::tie(lo, hi) = wilson_interval(50, 100);
+  CHECK(lo == doctest::Approx(0.4038).epsilon(0.001));
+  CHECK(hi == doctest::Approx(0.5962).epsilon(0.001));
+}
+
+TEST_CASE("a check passes only when its whole interval meets the expectation") {
+  const std::string body =
+      "id = \"t\"\nstatement = \"s\"\nclaims = [\"U01\"]\nscenario = \"baseline\"\nmetric = \"x\"\n"
+      "statistic = \"mean\"\n";
+  WindowedOutcomes out;
+  out[{"baseline", Window{}}] = ensemble("baseline", {0.79, 0.81, 0.83, 0.85, 0.87});
+  // mean 0.83, sd 0.0316, half-width 2.776 * 0.01414 = 0.039: interval [0.791, 0.869]
+  CHECK(evaluate(one_check(body + "expect = \">= 0.78\"\n"), out).passed);
+  const Check strict = one_check(body + "expect = \">= 0.8\"\n");
+  const CheckResult r = evaluate(strict, out);
+  CHECK(r.observed == doctest::Approx(0.83));
+  CHECK_FALSE(r.passed);  // the point estimate meets it, the interval does not
+  CHECK(evaluate(one_check(body + "expect = \"abs < 0.9\"\n"), out).passed);
+  CHECK_FALSE(evaluate(one_check(body + "expect = \"< 0.83\"\n"), out).passed);
+
+  const Check share = one_check(
+      "id = \"s\"\nstatement = \"s\"\nclaims = [\"U01\"]\nscenario = \"baseline\"\nmetric = \"x\"\n"
+      "statistic = \"share_of_runs\"\nwhere = \">= 0.85\"\nexpect = \"< 0.9\"\n");
+  const CheckResult rs = evaluate(share, out);
+  CHECK(rs.observed == doctest::Approx(0.4));  // 2 of 5 runs
+  CHECK(rs.ci_high < 0.9);
+  CHECK(rs.passed);
+}
+
+TEST_CASE("paired checks compare a scenario with a reference run by run") {
+  const Check c = one_check(
+      "id = \"p\"\nstatement = \"s\"\nclaims = [\"L31\"]\nscenario = "
+      "\"nk_nuclear_test\"\nreference = \"baseline\"\n"
+      "metric = { x = 2 }\nstatistic = \"mean\"\nexpect = \"> 0\"\n");
+  CHECK(c.metric_text == "2*x");
+  WindowedOutcomes out;
+  out[{"baseline", Window{}}] = ensemble("baseline", {1, 2, 3, 4});
+  out[{"nk_nuclear_test", Window{}}] = ensemble("nk_nuclear_test", {1.1, 2.1, 3.2, 4.1});
+  const CheckResult r = evaluate(c, out);
+  CHECK(r.observed == doctest::Approx(0.25));  // mean of 2 * (0.1, 0.1, 0.2, 0.1)
+  CHECK(r.passed);
+  out[{"nk_nuclear_test", Window{}}].seed = 2;
+  CHECK_THROWS_WITH_AS(evaluate(c, out), doctest::Contains("cannot pair"), InputError);
+}
+
+TEST_CASE("bad check files are input errors with positions") {
+  struct Case {
+    std::string body;
+    int line;
+    std::string message;
+  };
+  const std::string base = "id = \"b\"\nstatement = \"s\"\nclaims = [\"U01\"]\n";  // lines 5-7
+  const Case cases[] = {
+      {base + "scenario = \"nowhere\"\nmetric = \"x\"\nstatistic = \"mean\"\nexpect = \"> 0\"\n", 8,
+       "no scenario file"},
+      {base + "scenario = \"baseline\"\nmetric = \"x\"\nstatistic = \"median\"\nexpect = \"> 0\"\n",
+       10, "expected mean or share_of_runs"},
+      {base +
+           "scenario = \"baseline\"\nmetric = \"x\"\nstatistic = \"mean\"\nexpect = \"about 3\"\n",
+       11, "expected a comparison"},
+      {base +
+           "scenario = \"baseline\"\nmetric = \"x\"\nstatistic = \"mean\"\nexpect = \"> three\"\n",
+       11, "expected a finite number"},
+      {base + "scenario = \"baseline\"\nwindow = [5, 2]\nmetric = \"x\"\nstatistic = "
+              "\"mean\"\nexpect = \"> 0\"\n",
+       9, "1 <= from <= to"},
+      {base + "scenario = \"baseline\"\nmetric = \"x\"\nstatistic = \"mean\"\nexpct = \"> 0\"\n",
+       11, "did you mean 'expect'"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.message);
+    Scratch scratch("checks");
+    const auto file = (scratch.path() / "c.toml").string();
+    write_file(file, header() + "[[check]]\n" + c.body);
+    try {
+      (void)load_checks({file}, kClaims, "claims.csv");
+      FAIL("loaded");
+    } catch (const InputError& e) {
+      CHECK(e.loc().line == c.line);
+      CHECK(std::string(e.what()).find(c.message) != std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("the Latin hypercube puts one draw in each stratum of every parameter") {
+  const std::vector<SampledParameter> params = {{"a", 0, 1}, {"b", -6, -2}};
+  const auto sets = latin_hypercube(params, 16, 7, {{"lowy"}, {"bennett"}});
+  REQUIRE(sets.size() == 16);
+  for (std::size_t p = 0; p < params.size(); ++p) {
+    std::set<int> strata;
+    for (const auto& s : sets) {
+      const double u = (s.values[p] - params[p].low) / (params[p].high - params[p].low);
+      CHECK(u >= 0);
+      CHECK(u < 1);
+      strata.insert(static_cast<int>(u * 16));
+    }
+    CHECK(strata.size() == 16);
+  }
+  CHECK(sets[0].views == std::vector<std::string>{"lowy"});
+  CHECK(sets[1].views == std::vector<std::string>{"bennett"});
+  const ModelSpec spec = load_model(source_dir() + "/model");
+  const auto sampled = robustness_parameters(spec);
+  bool has_rift = false, has_view_param = false;
+  for (const auto& p : sampled) {
+    has_rift = has_rift || p.path == "term.china.visible_rift.weight";
+    has_view_param = has_view_param || p.path == "term.china.russian_clout.weight";
+    CHECK(p.low < p.high);
+  }
+  CHECK(has_rift);
+  CHECK_FALSE(has_view_param);  // varied through the analyst views
+}
+
+TEST_CASE("the analyses' expectations hold: stancesim check on tests/validation at 300 runs") {
+  Scratch scratch("validation");
+  const auto r =
+      run_command("cd " + source_dir() + " && " + binary() + " check --runs 300 --seed 1 --out " +
+                  (scratch.path() / "checks").string());
+  CAPTURE(r.output);
+  CHECK(r.exit_code == 0);
+  const auto rows = lines(read_file(scratch.path() / "checks" / "checks.csv"));
+  CHECK(rows[0] ==
+        "check,scenario,reference,metric,expected,observed,ci_low,ci_high,passed,claims");
+  CHECK(rows.size() >= 41);
+  for (std::size_t i = 1; i < rows.size(); ++i) CHECK(rows[i].find(",true,") != std::string::npos);
+}
