@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "cli/arguments.hpp"
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "engine/compiled.hpp"
@@ -25,20 +26,9 @@ int bench_command(const std::vector<std::string>& args) {
                                                  "runs per measurement")(
       "out", po::value(&out_dir)->default_value(out_dir),
       "scratch folder for the write measurement (removed after)");
-  po::options_description hidden;
   std::vector<std::string> files;
-  hidden.add_options()("scenario", po::value(&files));
-  po::options_description all;
-  all.add(opts).add(hidden);
-  po::positional_options_description pos;
-  pos.add("scenario", -1);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return kExitOk;
-  }
+  if (!parse_arguments(args, opts, files, vm)) return kExitOk;
   if (runs < 1) throw InputError("--runs: expected a positive number");
   const std::string file = files.empty() ? "scenarios/baseline.toml" : files[0];
   LoadedScenario loaded = load_scenario(file, {});

@@ -12,6 +12,7 @@
 
 #include "analysis/check_runner.hpp"
 #include "analysis/checks.hpp"
+#include "cli/arguments.hpp"
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "model/load.hpp"
@@ -135,19 +136,8 @@ int check_command(const std::vector<std::string>& args) {
       ("robustness", po::value(&robustness_sets)->default_value(0), "also run K parameter sets (Latin hypercube)")
       ("robustness-runs", po::value(&robustness_runs)->default_value(robustness_runs), "runs per scenario per set");
   // clang-format on
-  po::options_description hidden;
-  hidden.add_options()("file", po::value(&files));
-  po::options_description all;
-  all.add(opts).add(hidden);
-  po::positional_options_description pos;
-  pos.add("file", -1);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return kExitOk;
-  }
+  if (!parse_arguments(args, opts, files, vm)) return kExitOk;
   if (runs < 2) throw InputError("--runs: expected at least 2 runs");
   if (seed < 0 || seed > 2147483647) throw InputError("--seed: expected 0 to 2147483647");
   if (threads < 1) throw InputError("--threads: expected at least 1");

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "analysis/compare.hpp"
+#include "cli/arguments.hpp"
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "engine/compiled.hpp"
@@ -62,19 +63,8 @@ int compare_command(const std::vector<std::string>& args,
       ("results", "the arguments are result folders to compare, the first being the reference")
       ("unpaired", "treat the ensembles as independent samples (Welch), to see what pairing buys");
   // clang-format on
-  po::options_description hidden;
-  hidden.add_options()("input", po::value(&inputs));
-  po::options_description all;
-  all.add(opts).add(hidden);
-  po::positional_options_description pos;
-  pos.add("input", -1);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return kExitOk;
-  }
+  if (!parse_arguments(args, opts, inputs, vm)) return kExitOk;
   if (inputs.size() < 2)
     throw InputError(
         "stancesim compare: expected a reference and at least one scenario (see --help)");

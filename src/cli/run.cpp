@@ -7,6 +7,7 @@
 #include <iostream>
 #include <thread>
 
+#include "cli/arguments.hpp"
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "engine/compiled.hpp"
@@ -121,20 +122,9 @@ int run_command(const std::vector<std::string>& args,
       ("view", po::value(&views)->composing(), "analyst view (repeatable; replaces the scenario's view)")
       ("set", po::value(&sets)->composing(), "override a parameter: PATH=VALUE (repeatable)");
   // clang-format on
-  po::options_description hidden;
   std::vector<std::string> files;
-  hidden.add_options()("scenario", po::value(&files));
-  po::options_description all;
-  all.add(opts).add(hidden);
-  po::positional_options_description pos;
-  pos.add("scenario", -1);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return kExitOk;
-  }
+  if (!parse_arguments(args, opts, files, vm)) return kExitOk;
   if (files.size() != 1) throw InputError("stancesim run: expected one scenario file (see --help)");
   if (vm.count("runs") && runs < 1) throw InputError("--runs: expected a positive number of runs");
   if (vm.count("steps") && (steps < 1 || steps > 520))

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "cli/arguments.hpp"
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "model/load.hpp"
@@ -40,19 +41,8 @@ int validate_command(const std::vector<std::string>& args) {
       ("view", po::value(&views)->composing(), "analyst view to check with (repeatable)")
       ("set", po::value(&sets)->composing(), "override to check with: PATH=VALUE (repeatable)");
   // clang-format on
-  po::options_description hidden;
-  hidden.add_options()("file", po::value(&files));
-  po::options_description all;
-  all.add(opts).add(hidden);
-  po::positional_options_description pos;
-  pos.add("file", -1);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return kExitOk;
-  }
+  if (!parse_arguments(args, opts, files, vm)) return kExitOk;
   if (files.empty())
     throw InputError("stancesim validate: expected at least one file (see --help)");
   int failed = 0;

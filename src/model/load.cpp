@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/sha256.hpp"
+#include "core/text.hpp"
 
 namespace stancesim {
 
@@ -93,6 +94,36 @@ LinearForm read_linear_form(Fields& f, const toml::node& node, std::string_view 
     form.inputs.emplace_back(name, coef);
   }
   return form;
+}
+
+std::vector<Assignment> read_assignments(Fields& f, std::string_view key, const ModelSpec& spec) {
+  std::vector<Assignment> out;
+  const toml::node* n = f.optional(key);
+  if (!n) return out;
+  const auto* t = n->as_table();
+  if (!t)
+    f.fail(*n,
+           "'" + std::string(key) + "' in " + f.what() + ": expected a table of variable = value");
+  for (auto&& [k, v] : *t) {
+    const std::string name(k.str());
+    const Variable* var = spec.find_variable(name);
+    if (!var)
+      throw InputError(loc_of(k.source(), f.file()), "unknown state variable '" + name + "' in '" +
+                                                         std::string(key) + "' of " + f.what());
+    Assignment a;
+    a.variable = name;
+    a.loc = loc_of(v, f.file());
+    a.value = read_linear_form(f, v, std::string(key) + "." + name, spec);
+    if (var->kind != VarKind::continuous &&
+        (!a.value.inputs.empty() || a.value.offset != std::floor(a.value.offset)))
+      f.fail(v, "'" + name + "' is a flag or level: expected a whole number");
+    if (key == "set" && a.value.inputs.empty() &&
+        (a.value.offset < var->min || a.value.offset > var->max))
+      f.fail(v, "'set." + name + "' is outside the variable's range [" + num(var->min) + ", " +
+                    num(var->max) + "]");
+    out.push_back(a);
+  }
+  return out;
 }
 
 namespace {
@@ -563,35 +594,6 @@ class ModelLoader {
     f.done();
   }
 
-  std::vector<Assignment> read_assignments(Fields& f, std::string_view key, bool allow_forms) {
-    std::vector<Assignment> out;
-    const toml::node* n = f.optional(key);
-    if (!n) return out;
-    const auto* t = n->as_table();
-    if (!t)
-      f.fail(*n, "'" + std::string(key) + "' in " + f.what() +
-                     ": expected a table of variable = value");
-    for (auto&& [k, v] : *t) {
-      const std::string name(k.str());
-      const Variable* var = spec_.find_variable(name);
-      if (!var)
-        throw InputError(
-            loc_of(k.source(), f.file()),
-            "unknown state variable '" + name + "' in '" + std::string(key) + "' of " + f.what());
-      Assignment as;
-      as.variable = name;
-      as.loc = loc_of(v, f.file());
-      if (!allow_forms && !v.is_number())
-        f.fail(v, "'" + std::string(key) + "." + name + "' in " + f.what() + ": expected a number");
-      as.value = read_linear_form(f, v, std::string(key) + "." + name, spec_);
-      if (var->kind != VarKind::continuous &&
-          (!as.value.inputs.empty() || as.value.offset != std::floor(as.value.offset)))
-        f.fail(v, "'" + name + "' is a flag or level: expected a whole number");
-      out.push_back(as);
-    }
-    return out;
-  }
-
   void load_rules() {
     std::string file;
     const toml::table root = open("rules.toml", file);
@@ -623,9 +625,9 @@ class ModelLoader {
       } else {
         rule.probability = r.number("probability", 0, 1);
       }
-      rule.set = read_assignments(r, "set", false);
-      rule.add = read_assignments(r, "add", true);
-      rule.add_each_step = read_assignments(r, "add_each_step", true);
+      rule.set = read_assignments(r, "set", spec_);
+      rule.add = read_assignments(r, "add", spec_);
+      rule.add_each_step = read_assignments(r, "add_each_step", spec_);
       if (const toml::node* d = r.optional("demand")) {
         const auto* dt = d->as_table();
         if (!dt) r.fail(*d, "'demand' in " + r.what() + ": expected a table");

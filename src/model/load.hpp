@@ -18,5 +18,8 @@ std::vector<std::pair<std::string, std::string>> level_slots(const ModelSpec& sp
 LinearForm read_linear_form(Fields& f, const toml::node& node, std::string_view key,
                             const ModelSpec& spec);
 Shape read_shape(Fields& f, std::string_view key);
+// `set` / `add` tables of rules and shocks: variable = number or linear form. Flags and levels take
+// whole numbers; a constant `set` must lie in the variable's range.
+std::vector<Assignment> read_assignments(Fields& f, std::string_view key, const ModelSpec& spec);
 
 }  // namespace stancesim

@@ -13,6 +13,8 @@ namespace stancesim {
 class CsvBuffer {
  public:
   std::string& str() { return buf_; }
+  std::string_view view() const { return buf_; }
+  std::size_t size() const { return buf_.size(); }
   void clear() { buf_.clear(); }
   void reserve(std::size_t n) { buf_.reserve(n); }
 

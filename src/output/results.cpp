@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <functional>
 
 #include "core/error.hpp"
 #include "output/outcomes.hpp"
@@ -30,7 +31,7 @@ class OutFile {
     out_.open(path, std::ios::binary);
     if (!out_) throw RuntimeFailure("cannot write " + path.string());
   }
-  void write(const std::string& s) {
+  void write(std::string_view s) {
     out_.write(s.data(), static_cast<std::streamsize>(s.size()));
     bytes_ += s.size();
   }
@@ -69,8 +70,11 @@ void check_output_dir(const std::string& dir, bool force) {
                      "output folder exists: choose another --out or add --force");
 }
 
-EnsembleResult run_in_memory(const CompiledModel& model, const EnsembleConfig& config,
-                             bool format) {
+namespace {
+// Runs the ensemble, keeping every run's outcomes; with `format`, hands each run's CSV text to
+// `sink` on the calling thread, in run order.
+EnsembleResult collect(const CompiledModel& model, const EnsembleConfig& config, bool format,
+                       const std::function<void(int, const RunText&)>& sink) {
   const Outcomes outcomes(model);
   const RunFormatter formatter(model);
   EnsembleResult result;
@@ -91,9 +95,19 @@ EnsembleResult run_in_memory(const CompiledModel& model, const EnsembleConfig& c
         std::copy(slot.outcomes.begin(), slot.outcomes.end(),
                   result.outcomes.begin() +
                       static_cast<std::ptrdiff_t>(static_cast<std::size_t>(run) * nm));
-        result.bytes_written += slot.text.decisions.str().size() + slot.text.state.str().size() +
-                                slot.text.events.str().size() + slot.text.utilities.str().size();
+        sink(run, slot.text);
       });
+  return result;
+}
+}  // namespace
+
+EnsembleResult run_in_memory(const CompiledModel& model, const EnsembleConfig& config,
+                             bool format) {
+  std::uint64_t bytes = 0;
+  EnsembleResult result = collect(model, config, format, [&](int, const RunText& text) {
+    bytes += text.decisions.size() + text.state.size() + text.events.size() + text.utilities.size();
+  });
+  result.bytes_written = bytes;
   return result;
 }
 
@@ -106,12 +120,7 @@ EnsembleResult run_and_write(const LoadedScenario& loaded, const CompiledModel& 
   fs::remove_all(tmp);
   fs::create_directories(tmp);
   try {
-    const Outcomes outcomes(model);
     const RunFormatter formatter(model);
-    EnsembleResult result;
-    result.metrics = outcomes.names();
-    const std::size_t nm = result.metrics.size();
-    result.outcomes.resize(static_cast<std::size_t>(options.runs) * nm);
     std::uint64_t bytes = 0;
     OutFile decisions(tmp / "decisions.csv", bytes), state(tmp / "state.csv", bytes),
         events(tmp / "events.csv", bytes);
@@ -123,24 +132,13 @@ EnsembleResult run_and_write(const LoadedScenario& loaded, const CompiledModel& 
     events.write(formatter.events_header());
     if (utilities) utilities->write(formatter.utilities_header());
     const EnsembleConfig config{options.runs, options.seed, options.threads, options.explain_runs};
-    run_ensemble<Slot>(
-        model, config,
-        [&](int run, const RunRecord& record, Slot& slot) {
-          slot.outcomes.resize(nm);
-          outcomes.compute(record, slot.outcomes.data());
-          slot.text.clear();
-          formatter.format(run, record, slot.text);
-        },
-        [&](int run, Slot& slot) {
-          decisions.write(slot.text.decisions.str());
-          state.write(slot.text.state.str());
-          events.write(slot.text.events.str());
-          if (utilities) utilities->write(slot.text.utilities.str());
-          std::copy(slot.outcomes.begin(), slot.outcomes.end(),
-                    result.outcomes.begin() +
-                        static_cast<std::ptrdiff_t>(static_cast<std::size_t>(run) * nm));
-          if (options.progress) options.progress(run + 1, options.runs);
-        });
+    EnsembleResult result = collect(model, config, true, [&](int run, const RunText& text) {
+      decisions.write(text.decisions.view());
+      state.write(text.state.view());
+      events.write(text.events.view());
+      if (utilities) utilities->write(text.utilities.view());
+      if (options.progress) options.progress(run + 1, options.runs);
+    });
     decisions.close();
     state.close();
     events.close();

@@ -134,37 +134,6 @@ class ScenarioLoader {
 
   Claims claims(Fields& f) { return f.claims(spec_->claims, spec_->dir + "/claims.csv"); }
 
-  std::vector<Assignment> assignments(Fields& f, std::string_view key) {
-    std::vector<Assignment> out;
-    const toml::node* n = f.optional(key);
-    if (!n) return out;
-    const auto* t = n->as_table();
-    if (!t)
-      f.fail(*n, "'" + std::string(key) + "' in " + f.what() +
-                     ": expected a table of variable = value");
-    for (auto&& [k, v] : *t) {
-      const std::string name(k.str());
-      const Variable* var = spec_->find_variable(name);
-      if (!var)
-        throw InputError(
-            loc_of(k.source(), f.file()),
-            "unknown state variable '" + name + "' in '" + std::string(key) + "' of " + f.what());
-      Assignment a;
-      a.variable = name;
-      a.loc = loc_of(v, f.file());
-      a.value = read_linear_form(f, v, std::string(key) + "." + name, *spec_);
-      if (var->kind != VarKind::continuous &&
-          (!a.value.inputs.empty() || a.value.offset != std::floor(a.value.offset)))
-        f.fail(v, "'" + name + "' is a flag or level: expected a whole number");
-      if (key == "set" && a.value.inputs.empty() &&
-          (a.value.offset < var->min || a.value.offset > var->max))
-        f.fail(v, "'set." + name + "' is outside the variable's range [" + num(var->min) + ", " +
-                      num(var->max) + "]");
-      out.push_back(a);
-    }
-    return out;
-  }
-
   Shock read_shock(const toml::table& t, const std::string& path) {
     Fields f(t, path, "[[shock]]");
     Shock s;
@@ -181,8 +150,8 @@ class ScenarioLoader {
       s.when_text = f.string("when");
       s.when = Expr::parse(s.when_text, f.loc("when"), condition_resolver(*spec_));
     }
-    s.set = assignments(f, "set");
-    s.add = assignments(f, "add");
+    s.set = read_assignments(f, "set", *spec_);
+    s.add = read_assignments(f, "add", *spec_);
     if (s.set.empty() && s.add.empty())
       f.fail("id", "shock '" + s.id + "' changes nothing: give set or add");
     s.claims = claims(f);
