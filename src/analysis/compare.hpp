@@ -43,7 +43,8 @@ void check_pairable(const EnsembleOutcomes& reference, const EnsembleOutcomes& s
 std::string compare_csv(const EnsembleOutcomes& reference,
                         const std::vector<EnsembleOutcomes>& scenarios, bool paired);
 
-// The table printed by `stancesim compare`: headline metrics with differences and intervals.
+// The table printed by `stancesim compare` (and, for one ensemble, by `run`): headline metrics
+// with differences and intervals.
 std::string compare_table(const EnsembleOutcomes& reference,
                           const std::vector<EnsembleOutcomes>& scenarios, bool paired);
 

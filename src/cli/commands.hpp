@@ -13,10 +13,4 @@ int check_command(const std::vector<std::string>& args);
 int compare_command(const std::vector<std::string>& args,
                     const std::vector<std::string>& command_line);
 
-// Shared by subcommands: a short table of China's headline outcomes.
-std::string headline_table(const std::vector<std::string>& scenarios,
-                           const std::vector<std::vector<std::string>>& metrics,
-                           const std::vector<std::vector<double>>& outcomes,
-                           const std::vector<int>& runs);
-
 }  // namespace stancesim::cli

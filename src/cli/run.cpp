@@ -7,12 +7,12 @@
 #include <iostream>
 #include <thread>
 
+#include "analysis/compare.hpp"
 #include "cli/arguments.hpp"
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "engine/compiled.hpp"
 #include "output/results.hpp"
-#include "output/summary.hpp"
 #include "scenario/scenario.hpp"
 
 namespace po = boost::program_options;
@@ -25,47 +25,6 @@ int default_threads() {
   return n == 0 ? 1 : static_cast<int>(n);
 }
 }  // namespace
-
-std::string headline_table(const std::vector<std::string>& scenarios,
-                           const std::vector<std::vector<std::string>>& metrics,
-                           const std::vector<std::vector<double>>& outcomes,
-                           const std::vector<int>& runs) {
-  struct Column {
-    const char* title;
-    const char* metric;
-  };
-  static const Column columns[] = {
-      {"china_mean_level", "mean_level_china_stance"},
-      {"p_level_ge_2", "ever_china_stance_level_ge_2"},
-      {"p_punishment", "ever_china_stance_punishment"},
-      {"p_warn", "ever_china_us_posture_warn"},
-      {"peak_escalation", "peak_escalation_index"},
-      {"cn_nk_trade_end", "final_cn_nk_trade"},
-      {"cn_leverage_end", "final_cn_leverage"},
-  };
-  std::string out = fmt::format("{:<34}", "scenario");
-  for (const auto& c : columns) out += fmt::format(" {:>16}", c.title);
-  out += "\n";
-  for (std::size_t s = 0; s < scenarios.size(); ++s) {
-    out += fmt::format("{:<34}", scenarios[s]);
-    for (const auto& c : columns) {
-      const auto& names = metrics[s];
-      const auto it = std::find(names.begin(), names.end(), c.metric);
-      if (it == names.end()) {
-        out += fmt::format(" {:>16}", "-");
-        continue;
-      }
-      const std::size_t m = static_cast<std::size_t>(it - names.begin());
-      std::vector<double> column;
-      for (int r = 0; r < runs[s]; ++r)
-        column.push_back(outcomes[s][static_cast<std::size_t>(r) * names.size() + m]);
-      const Stats st = describe(column);
-      out += fmt::format(" {:>16.3f}", st.mean);
-    }
-    out += "\n";
-  }
-  return out;
-}
 
 std::string dry_run_plan(const LoadedScenario& loaded, const RunOptions& ro) {
   const Scenario& sc = loaded.scenario;
@@ -177,7 +136,9 @@ int run_command(const std::vector<std::string>& args,
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   fmt::print("{}: {} runs x {} steps in {:.2f} s ({} threads) -> {}/\n", sc.name, sc.runs, sc.steps,
              seconds, threads, ro.out_dir);
-  std::cout << headline_table({sc.name}, {result.metrics}, {result.outcomes}, {sc.runs});
+  std::cout << compare_table(
+      EnsembleOutcomes{sc.name, ro.out_dir, sc.seed, sc.runs, result.metrics, result.outcomes}, {},
+      true);
   return kExitOk;
 }
 

@@ -120,7 +120,6 @@ class Compiler {
         ct.slot = static_cast<int>(m_.level_slots.size());
         m_.level_slots.emplace_back(static_cast<int>(m_.actors.size()),
                                     static_cast<int>(ca.tracks.size()));
-        m_.level_slot_names.push_back(a.id + "." + t.id);
         for (std::size_t k = 0; k < t.options.size(); ++k) {
           const Option& o = t.options[k];
           if (o.id == t.initial) ct.initial = static_cast<int>(k);

@@ -145,8 +145,7 @@ struct CompiledModel {
   std::vector<std::string> priorities;
   int inertia_priority = 0, damping_priority = 0;
   std::vector<CompiledTerm> terms;
-  std::vector<CompiledActor> actors;  // deciding actors only
-  std::vector<std::string> level_slot_names;
+  std::vector<CompiledActor> actors;             // deciding actors only
   std::vector<std::pair<int, int>> level_slots;  // (actor, track) per slot
   std::vector<CompiledLeverage> leverage;
   std::vector<std::string> dyad_names;

@@ -47,11 +47,6 @@ class Simulator {
   explicit Simulator(const CompiledModel& model);
   void run(std::uint64_t seed, int run_index, bool explain, RunRecord& out);
 
-  // Exposed for tests: the decision of one actor given the current workspace.
-  const std::vector<double>& policy(int actor) const {
-    return sigma_[static_cast<std::size_t>(actor)];
-  }
-
  private:
   struct ActiveDemand {
     int actor, track, level, priority;

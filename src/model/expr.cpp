@@ -137,14 +137,6 @@ Expr Expr::parse(std::string_view text, const SourceLoc& loc, const Resolver& re
   return ExprParser(text, loc, resolve).run();
 }
 
-std::vector<Operand> Expr::operands() const {
-  std::vector<Operand> out;
-  for (const auto& n : nodes_)
-    if (n.op != Op::and_ && n.op != Op::or_ && n.op != Op::not_ && n.op != Op::always)
-      out.push_back(n.operand);
-  return out;
-}
-
 bool Expr::eval_node(int i, const double* x, const int* levels, int step) const {
   const Node& n = nodes_[static_cast<std::size_t>(i)];
   switch (n.op) {

@@ -49,8 +49,6 @@ class Expr {
     return eval_node(root_, x, levels, step);
   }
   bool empty() const { return nodes_.empty(); }
-  // Every operand, for checks and documentation.
-  std::vector<Operand> operands() const;
 
  private:
   bool eval_node(int i, const double* x, const int* levels, int step) const;

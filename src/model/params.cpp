@@ -76,13 +76,6 @@ std::map<std::string, ParamSlot> parameter_slots(ModelSpec& spec) {
   return s;
 }
 
-double get_parameter(ModelSpec& spec, const std::string& path, const SourceLoc& loc) {
-  auto slots = parameter_slots(spec);
-  const auto it = slots.find(path);
-  if (it == slots.end()) throw InputError(loc, "unknown parameter path '" + path + "'");
-  return it->second.number ? *it->second.number : *it->second.integer;
-}
-
 void apply_overrides(ModelSpec& spec, const std::vector<Override>& overrides) {
   if (overrides.empty()) return;
   auto slots = parameter_slots(spec);

@@ -21,7 +21,6 @@ struct ParamSlot {
 // Slots point into `spec`: rebuild after the spec's vectors change.
 std::map<std::string, ParamSlot> parameter_slots(ModelSpec& spec);
 
-double get_parameter(ModelSpec& spec, const std::string& path, const SourceLoc& loc);
 // Applies overrides in order; an unknown path or out-of-range value is an InputError at the
 // override's location. Then checks the constraints that span several numbers.
 void apply_overrides(ModelSpec& spec, const std::vector<Override>& overrides);

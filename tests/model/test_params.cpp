@@ -26,7 +26,7 @@ TEST_CASE("overrides change the spec by path, unknown paths and bad values are e
   CHECK(spec.terms[1].weight == 0.3);
   CHECK(spec.find_variable("b")->persistence == 0.25);
   CHECK(spec.leverage[0].damping[0].second == 0.2);
-  CHECK(get_parameter(spec, "effect.alpha.move.push.a", {}) == doctest::Approx(0.1));
+  CHECK(*parameter_slots(spec).at("effect.alpha.move.push.a").number == doctest::Approx(0.1));
 
   CHECK_THROWS_WITH_AS(
       apply_overrides(spec, {ov("term.alpha.t9.weight", 1)}),
