@@ -145,11 +145,15 @@ std::string compare_table(const EnsembleOutcomes& reference,
                                        {"ru_nk_align end", "final_ru_nk_align"},
                                        {"cn_ru_align end", "final_cn_ru_align"},
                                        {"tension end", "final_peninsula_tension"}}};
-  std::string out = fmt::format(
-      "reference: {} ({} runs, seed {}); each cell: scenario mean, difference from the reference "
-      "[95% CI, {}]\n",
-      reference.scenario, reference.runs, reference.seed,
-      paired ? "paired runs" : "independent samples");
+  std::string out =
+      scenarios.empty()
+          ? fmt::format("{} ({} runs, seed {}): means over runs\n", reference.scenario,
+                        reference.runs, reference.seed)
+          : fmt::format(
+                "reference: {} ({} runs, seed {}); each cell: scenario mean, difference "
+                "from the reference [95% CI, {}]\n",
+                reference.scenario, reference.runs, reference.seed,
+                paired ? "paired runs" : "independent samples");
   for (const auto& group : groups) {
     out += fmt::format("\n{:<31}", "scenario");
     for (const auto& c : group) out += fmt::format(" {:>27}", c.title);
