@@ -26,9 +26,10 @@ Outcomes::Outcomes(const CompiledModel& model, int from, int to)
     names_.push_back("mean_level_" + stem);
     for (const auto& o : track.options) names_.push_back("share_" + stem + "_" + o.id);
     for (const auto& o : track.options) names_.push_back("ever_" + stem + "_" + o.id);
-    for (const int l : positive_levels(track))
+    levels_ge_.push_back(positive_levels(track));
+    for (const int l : levels_ge_.back())
       names_.push_back("share_" + stem + "_level_ge_" + std::to_string(l));
-    for (const int l : positive_levels(track))
+    for (const int l : levels_ge_.back())
       names_.push_back("ever_" + stem + "_level_ge_" + std::to_string(l));
   }
   names_.push_back("peak_escalation_index");
@@ -51,7 +52,7 @@ void Outcomes::compute(const RunRecord& r, double* out) const {
     double* share = out;
     double* ever = out + no;
     out += 2 * no;
-    const auto levels = positive_levels(track);
+    const auto& levels = levels_ge_[slot];
     double* share_ge = out;
     double* ever_ge = out + levels.size();
     out += 2 * levels.size();

@@ -28,6 +28,8 @@ class Outcomes {
   const CompiledModel& m_;
   int from_, to_;
   std::vector<std::string> names_;
+  std::vector<std::vector<int>>
+      levels_ge_;  // per track slot: the levels L >= 1 of its ever/share_ge metrics
 };
 
 }  // namespace stancesim
