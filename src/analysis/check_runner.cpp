@@ -99,6 +99,25 @@ std::vector<SampledParameter> robustness_parameters(const ModelSpec& spec) {
   return out;
 }
 
+std::vector<std::vector<std::string>> view_combinations(const ModelSpec& spec) {
+  std::vector<std::string> disputes;
+  for (const auto& v : spec.views)
+    if (std::find(disputes.begin(), disputes.end(), v.dispute) == disputes.end())
+      disputes.push_back(v.dispute);
+  std::vector<std::vector<std::string>> combos{{}};
+  for (const auto& d : disputes) {
+    std::vector<std::vector<std::string>> next;
+    for (const auto& v : spec.views)
+      if (v.dispute == d)
+        for (auto c : combos) {
+          c.push_back(v.name);
+          next.push_back(std::move(c));
+        }
+    combos = std::move(next);
+  }
+  return combos;
+}
+
 std::vector<ParameterSet> latin_hypercube(const std::vector<SampledParameter>& parameters, int k,
                                           std::uint64_t seed,
                                           const std::vector<std::vector<std::string>>& view_cycle) {

@@ -39,6 +39,9 @@ struct ParameterSet {
 // are varied through the analyst views instead.
 std::vector<SampledParameter> robustness_parameters(const ModelSpec& spec);
 
+// Every combination of one view per dispute (model/views.toml), in a fixed order.
+std::vector<std::vector<std::string>> view_combinations(const ModelSpec& spec);
+
 // K sets: a Latin hypercube over the parameters (each range cut into K strata, one draw per
 // stratum, strata shuffled per parameter), crossed with the analyst views in turn.
 std::vector<ParameterSet> latin_hypercube(const std::vector<SampledParameter>& parameters, int k,

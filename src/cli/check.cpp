@@ -50,11 +50,7 @@ struct RobustnessText {
 RobustnessText robustness(const std::vector<Check>& checks, const ModelSpec& spec, int k, int runs,
                           const CheckRunConfig& base) {
   const auto parameters = robustness_parameters(spec);
-  const std::vector<std::vector<std::string>> views = {{"lowy", "beijing_first"},
-                                                       {"bennett", "alliance_first"},
-                                                       {"lowy", "alliance_first"},
-                                                       {"bennett", "beijing_first"}};
-  const auto sets = latin_hypercube(parameters, k, base.seed, views);
+  const auto sets = latin_hypercube(parameters, k, base.seed, view_combinations(spec));
   std::vector<int> passed(checks.size(), 0);
   CsvBuffer sets_csv, results_csv;
   sets_csv.raw("set,views");

@@ -100,8 +100,12 @@ int run_command(const std::vector<std::string>& args,
   if (vm.count("steps")) {
     for (const auto& s : sc.shocks)
       if (s.to > steps)
-        throw InputError(s.loc,
+        throw InputError(s.steps_loc,
                          "shock '" + s.id + "' acts beyond --steps " + std::to_string(steps));
+    for (const auto& p : sc.pins)
+      if (p.to > steps)
+        throw InputError(p.steps_loc, "pin on '" + p.actor + "." + p.track +
+                                          "' acts beyond --steps " + std::to_string(steps));
     sc.steps = steps;
   }
   RunOptions ro;

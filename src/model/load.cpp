@@ -668,6 +668,7 @@ class ModelLoader {
       View view;
       view.loc = v.loc();
       view.name = v.string("name");
+      view.dispute = v.string("dispute");
       view.description = v.string("description");
       view.claims = claims(v);
       for (const toml::table* ot : tables_of(v, "override", false)) {

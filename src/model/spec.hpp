@@ -175,6 +175,7 @@ struct Override {  // one parameter change, from a view, a scenario or --set
 
 struct View {
   std::string name;
+  std::string dispute;  // the contested question; views of one dispute are alternatives
   std::string description;
   std::vector<Override> overrides;
   Claims claims;

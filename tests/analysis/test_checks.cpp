@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "analysis/check_runner.hpp"
@@ -153,6 +154,13 @@ TEST_CASE("the Latin hypercube puts one draw in each stratum of every parameter"
   }
   CHECK(has_rift);
   CHECK_FALSE(has_view_param);  // varied through the analyst views
+  // One view per dispute, every combination: both sides of each dispute are covered.
+  const auto combos = view_combinations(spec);
+  CHECK(combos.size() == 4);
+  CHECK(std::find(combos.begin(), combos.end(),
+                  std::vector<std::string>{"bennett", "alliance_first"}) != combos.end());
+  CHECK(std::find(combos.begin(), combos.end(),
+                  std::vector<std::string>{"lowy", "beijing_first"}) != combos.end());
 }
 
 TEST_CASE("the analyses' expectations hold: stancesim check on tests/validation at 300 runs") {

@@ -80,6 +80,13 @@ TEST_CASE("bad input exits 2 with file:line:col and writes nothing") {
       run_command(binary() + " run " + source_dir() + "/scenarios/baseline.toml --runs 0");
   CHECK(usage.exit_code == 2);
   CHECK(run_command(binary() + " frobnicate").exit_code == 2);
+  const auto short_horizon =
+      run_command(binary() + " run " + source_dir() +
+                  "/scenarios/china_punishes_nk.toml --steps 3 --out " + out);
+  CHECK(short_horizon.exit_code == 2);
+  CHECK(short_horizon.output.find(
+            "china_punishes_nk.toml:13:9: pin on 'china.stance' acts beyond --steps 3") !=
+        std::string::npos);
   CHECK(run_command(binary() + " run " + source_dir() + "/scenarios/baseline.toml --bogus")
             .exit_code == 2);
 }

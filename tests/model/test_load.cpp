@@ -66,7 +66,7 @@ TEST_CASE("bad model files give file:line:col and a message naming what was expe
       {"utility.toml", 5, "kind = \"feature\"\nkind = \"feature\"", 6,
        "cannot redefine existing string 'kind'"},
       {"utility.toml", 5, "kind = \"choise\"", 5, "expected feature or choice"},
-      {"views.toml", 7, "paht = \"term.alpha.t2.weight\"", 7,
+      {"views.toml", 8, "paht = \"term.alpha.t2.weight\"", 8,
        "unknown key 'paht' in [[view.override]] of 'free' (did you mean 'path'?)"},
   };
   for (const auto& c : cases) {
