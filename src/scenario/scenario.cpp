@@ -51,7 +51,7 @@ std::pair<int, int> read_steps(Fields& f) {
 
 class ScenarioLoader {
  public:
-  ScenarioLoader(const ScenarioOptions& options) : options_(options) {}
+  explicit ScenarioLoader(const ScenarioOptions& options) : options_(options) {}
 
   LoadedScenario run(const std::string& path) {
     std::string model_dir = options_.model_dir;
