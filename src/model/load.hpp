@@ -21,5 +21,7 @@ Shape read_shape(Fields& f, std::string_view key);
 // `set` / `add` tables of rules and shocks: variable = number or linear form. Flags and levels take
 // whole numbers; a constant `set` must lie in the variable's range.
 std::vector<Assignment> read_assignments(Fields& f, std::string_view key, const ModelSpec& spec);
+// An [[override]] (scenarios) or [[view.override]] table: path, value, rationale, claims.
+Override read_override(Fields& f, const ModelSpec& spec);
 
 }  // namespace stancesim

@@ -170,15 +170,7 @@ void ModelLoader::load_views() {
     view.claims = claims(v);
     for (const toml::table* ot : tables_of(v, "override", false)) {
       Fields o(*ot, file, "[[view.override]] of '" + view.name + "'");
-      Override ov;
-      ov.loc = o.loc("value");
-      ov.path_loc = o.loc("path");
-      ov.path = o.string("path");
-      ov.value = o.number("value");
-      ov.rationale = o.string("rationale");
-      ov.claims = claims(o);
-      o.done();
-      view.overrides.push_back(ov);
+      view.overrides.push_back(read_override(o, spec_));
     }
     v.done();
     spec_.views.push_back(view);

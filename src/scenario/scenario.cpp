@@ -111,15 +111,7 @@ class ScenarioLoader {
     s.done();
     for (const toml::table* t : tables_of(top, "override", true)) {
       Fields o(*t, path, "[[override]]");
-      Override ov;
-      ov.path = o.string("path");
-      ov.path_loc = o.loc("path");
-      ov.loc = o.loc("value");
-      ov.value = o.number("value");
-      ov.rationale = o.string("rationale");
-      ov.claims = claims(o);
-      o.done();
-      raw.overrides.push_back(ov);
+      raw.overrides.push_back(read_override(o, *spec_));
     }
     for (const toml::table* t : tables_of(top, "shock", true))
       raw.shocks.push_back(read_shock(*t, path));
