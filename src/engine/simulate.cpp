@@ -126,6 +126,7 @@ void Simulator::rules(const CounterRng& rng, int step, bool reactive, RunRecord&
       rule_active_[i] = 0;
       continue;
     }
+    bool changed = !r.add_each_step.empty();
     if (!rule_active_[i]) {
       double p = r.probability;
       if (r.probability_metric >= 0)
@@ -136,13 +137,14 @@ void Simulator::rules(const CounterRng& rng, int step, bool reactive, RunRecord&
       for (const auto& [v, f] : r.set) x_(v) = f.eval(x_.data());
       for (const auto& [v, f] : r.add) x_(v) += f.eval(x_.data());
       out.events.push_back({step, static_cast<int>(i), false});
+      changed = changed || !r.set.empty() || !r.add.empty();
     }
     for (const auto& [v, f] : r.add_each_step) x_(v) += f.eval(x_.data());
     if (r.has_demand) {
       const double s = std::clamp(r.demand.severity.eval(x_.data()), 0.0, r.demand.severity_max);
       demands_.push_back({r.demand.actor, r.demand.track, r.demand.level, r.demand.priority, s});
     }
-    clamp();
+    if (changed) clamp();  // later rules read the state within its ranges
   }
 }
 
