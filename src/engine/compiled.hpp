@@ -1,5 +1,7 @@
-// The model compiled for simulation: indices instead of names, matrices instead of lists.
-// Built once per scenario from the (overridden) ModelSpec and shared read-only by all runs.
+// The model compiled for simulation: indices instead of names, matrices instead of lists, and
+// everything about a decision that does not change from step to step (horizon operators,
+// projections of joint options, which options can move which utility term, who can respond to
+// whom). Built once per scenario from the (overridden) ModelSpec and shared read-only by all runs.
 #pragma once
 
 #include <Eigen/Dense>
@@ -36,11 +38,12 @@ struct Feature {
   Shape shape = Shape::linear;
   Sparse inputs;
   double offset = 0;
-  double eval(const double* x) const {
+  double linear(const double* x) const {
     double z = offset;
     for (const auto& [i, w] : inputs) z += w * x[i];
-    return apply_shape(shape, z);
+    return z;
   }
+  double eval(const double* x) const { return apply_shape(shape, linear(x)); }
 };
 
 struct CompiledOption {
@@ -49,49 +52,90 @@ struct CompiledOption {
   double escalation_weight = 0;
   double goldstein = 0;
   int kahn = 0;
-  int dyad = -1;  // index into CompiledModel::dyads
+  int dyad = -1;  // index into CompiledModel::dyad_names
   bool escalatory = false;
-  Sparse each_step, on_enter, set;  // effects
+  Sparse each_step;                                      // constant weekly effects
+  std::vector<std::pair<int, Feature>> each_step_state;  // weekly effects sized by the state
+  Sparse on_enter, set;
 };
 
 struct CompiledTrack {
   std::string id;
   int slot = 0;     // index into the levels array (conditions, pins)
   int initial = 0;  // option index
+  int first = 0;    // index of its first option among all track-options of the model
+  double kappa = 0, switch_cost = 0;
   std::vector<CompiledOption> options;
 };
 
-struct CompiledTerm {
-  int actor = 0;  // owner
-  int priority = 0;
-  double weight = 0;
-  Feature feature;
-  std::vector<double> dense_weights;  // feature inputs as a dense vector over variables
-  std::vector<bool> moved_by;         // per deciding actor: can its options move this feature?
+// A subset of an actor's tracks and the projection of its joint options onto them: joint
+// options that agree on those tracks share an index. Decisions compute a quantity once per
+// projected option when it depends only on those tracks.
+struct Projection {
+  std::vector<int> tracks;
+  int size = 1;
+  std::vector<int> of_joint;        // per joint option: projected index
+  std::vector<int> representative;  // per projected index: its first joint option
 };
 
 struct CompiledActor {
   std::string id;
-  double lambda = 0, kappa = 0, horizon = 1;
+  double lambda = 0;
+  int horizon = 1, depth = 1;
+  int forecast = 0;  // index into CompiledModel::forecasts (the operators of its horizon)
   std::vector<CompiledTrack> tracks;
   int n_joint = 1;
   std::vector<int> joint_options;        // n_joint x n_tracks: option index per track
-  std::vector<std::string> joint_names;  // "silence+tread_water"
+  std::vector<int> joint_local;          // n_joint x n_tracks: track-option index within the actor
+  int n_options = 0;                     // track-options of the actor (all tracks)
+  std::vector<std::string> joint_names;  // "silence+neutral+tread_water"
   std::vector<int> terms;                // feature terms of this actor
-  std::vector<double> choice_values;     // n_joint x n_priorities (choice terms)
-  int escalatory_leverage = -1;          // index into leverage when this actor is a target
-  std::vector<int> escalatory_count;     // per joint option
+  std::vector<int> leverages;            // leverages of which it is the target
   std::uint64_t choice_stream = 0;
   int option(int joint, int track) const {
     return joint_options[static_cast<std::size_t>(joint) * tracks.size() +
                          static_cast<std::size_t>(track)];
   }
+  int track_option(int joint, int track) const {
+    return tracks[static_cast<std::size_t>(track)].first + option(joint, track);
+  }
 };
 
+// What the decision of actor i needs to know about one utility term: which of each actor's
+// tracks can move it over i's horizon.
+//
+// An option held over the owner's horizon shifts each input v of the term by a delta: its
+// constant weekly effects through G, its one-off effects through E when newly entered, effects
+// whose size depends on the state (G times their value this week), and `set` assignments
+// (the set value minus the base forecast).
+//
+// Another actor's tracks that move the term are either enumerated (their options' joint
+// distribution is summed over exactly) or averaged (taken at their expected effect): a track is
+// averaged when the largest error this can cause in the term's value is below
+// kNegligibleUtility, which for smooth shapes is second order in its effect.
+struct CompiledTerm {
+  int actor = 0;  // owner
+  int priority = 0;
+  double weight = 0;
+  Feature feature;
+  std::vector<Projection> moving;  // per deciding actor: projection onto its tracks that move it
+  std::vector<Projection> enumerated;      // per other actor: its enumerated moving tracks
+  std::vector<std::vector<int>> averaged;  // per other actor: its averaged moving tracks
+  std::vector<int> responders;             // other actors with moving tracks
+  std::vector<int> moving_options;         // track-options of moving tracks (all actors)
+  // Owner's joint options grouped by what the term's value depends on: its own moving tracks,
+  // and at depth >= 2 the class of each responder's channel. [0] depth 1, [1] depth >= 2.
+  Projection own_key[2];
+  std::vector<int> key_options[2];  // per key: the owner's track-options on its moving tracks
+  std::vector<int> key_classes;     // per key of own_key[1]: the class per responder
+};
+
+// The per-week shortfall cost of a demand: severity * max(0, level - r) / level.
 struct CompiledDemand {
   int actor = 0, track = 0, level = 1, priority = 0;
   Feature severity;  // linear
   double severity_max = 0;
+  int credibility = -1;  // variable weighting the severity when others anticipate it
 };
 
 struct CompiledRule {
@@ -103,6 +147,8 @@ struct CompiledRule {
   std::vector<std::pair<int, Feature>> set, add, add_each_step;
   bool has_demand = false;
   CompiledDemand demand;
+  double escalation_weight = 0;
+  std::vector<int> reads_variables, reads_slots;  // what its condition and severity depend on
   std::uint64_t stream = 0;
 };
 
@@ -113,6 +159,7 @@ struct CompiledShock {
   bool has_when = false, once = false;
   Expr when;
   std::vector<std::pair<int, Feature>> set, add;
+  double escalation_weight = 0;
   std::uint64_t stream = 0;
 };
 
@@ -120,10 +167,51 @@ struct CompiledPin {
   int actor = 0, track = 0, option = 0, from = 1, to = 1;
 };
 
+// One (leverage, target) pair: the leverage actor's option on its track damps the target's
+// escalatory options on the targeted tracks by d = min(max_damping, damping[option] * variable).
 struct CompiledLeverage {
-  int actor = 0, track = 0, variable = 0;
-  std::vector<double> damping;  // per option of the track
+  int actor = 0, track = 0, variable = 0, target = 0;
+  std::vector<double> damping;  // per option of the leverage track
   double max_damping = 0.95;
+  std::vector<int> escalatory_count;  // per joint option of the target
+};
+
+// How anticipator i's options change responder j's choice: through leverage damping and
+// through demands on j that i's options would trigger (a red line i would cross). The channel's
+// classes group i's joint options that act alike on j.
+struct Channel {
+  int anticipator = 0, responder = 0;
+  Projection classes;            // of the anticipator's joint options, by what reaches j
+  std::vector<int> rule_tracks;  // anticipator's tracks that can trigger the rules
+  std::vector<int> leverages;    // CompiledLeverage with actor i and target j
+  std::vector<int> rules;        // rules with a demand on j whose condition i's options can change
+  // The responder's joint options grouped by what the reweighting depends on (escalatory
+  // counts under the leverages, levels on the demanded tracks): key per joint option, and a
+  // representative joint option per key.
+  std::vector<int> response_key, response_rep;
+  bool empty() const { return leverages.empty() && rules.empty(); }
+};
+
+// The linear forecast over h weeks with options held: x(t+h) = F x + g + sum of each option's
+// projected effects, clamped to the bounds. F = A^h, G = sum_{s<h} A^s, E = A^(h-1). An option
+// held over the horizon shifts the forecast by its constant weekly effects through G, its
+// one-off effects through E when newly entered, effects sized by the state (G times their value
+// this week), and `set` assignments (the set value instead of the base forecast).
+struct ForecastOperators {
+  int horizon = 1;
+  Eigen::MatrixXd F, G, E;
+  Eigen::VectorXd g;                           // G c
+  Eigen::MatrixXd option_const, option_enter;  // per track-option (columns): G b and E b_enter
+  struct StateEffect {
+    int track_option, variable;
+    Feature value;
+  };
+  struct SetEffect {
+    int track_option, variable;
+    double value;
+  };
+  std::vector<StateEffect> state_effects;
+  std::vector<SetEffect> set_effects;
 };
 
 struct CompiledModel {
@@ -145,21 +233,37 @@ struct CompiledModel {
   std::vector<std::string> priorities;
   int inertia_priority = 0, damping_priority = 0;
   std::vector<CompiledTerm> terms;
-  std::vector<CompiledActor> actors;             // deciding actors only
-  std::vector<std::pair<int, int>> level_slots;  // (actor, track) per slot
+  std::vector<CompiledActor> actors;               // deciding actors only
+  std::vector<std::pair<int, int>> level_slots;    // (actor, track) per slot
+  std::vector<std::pair<int, int>> track_options;  // (actor, track) of every track-option
+  std::vector<double> choice_values;               // track-options x priorities
   std::vector<CompiledLeverage> leverage;
+  std::vector<Channel> channels;  // per ordered pair (anticipator, responder): index i * na + j
+  std::vector<ForecastOperators> forecasts;
   std::vector<std::string> dyad_names;
+  int escalation_memory = 8;
 
   std::vector<CompiledRule> rules;
   std::vector<CompiledShock> shocks;
   std::vector<CompiledPin> pins;
 
-  // Columns of state.csv after the variables: metrics, then these.
+  // Columns of state.csv after the variables and metrics (see docs/outputs.md).
   std::vector<std::string> extra_columns;
+  int col_escalation = 0, col_escalation_events = 0, col_escalation_cum = 0, col_positions = 0,
+      col_kahn = 0, col_dyads = 0;  // absolute columns of the state row
   int n_state_columns() const {
     return n + static_cast<int>(metrics.size() + extra_columns.size());
   }
+  int column(const std::string& name) const;  // -1 when unknown
+  const Channel& channel(int anticipator, int responder) const {
+    return channels[static_cast<std::size_t>(anticipator) * actors.size() +
+                    static_cast<std::size_t>(responder)];
+  }
+  int n_track_options() const { return static_cast<int>(track_options.size()); }
 };
+
+// The utility error below which a responder's contribution to a term is taken at its mean.
+inline constexpr double kNegligibleUtility = 0.005;
 
 CompiledModel compile(const ModelSpec& spec, const Scenario& scenario);
 

@@ -1,6 +1,6 @@
-// One run of the weekly simulation (MODEL.md sections 6-9). Order within a step:
-// shocks -> rules -> reactive actors -> deciding actors (simultaneous, logit against the others'
-// previous mixed strategies) -> transition clamp(A x + c + effects + noise) -> metrics.
+// One run of the weekly simulation (MODEL.md sections 6-9 and 12). Order within a step:
+// shocks -> rules -> reactive actors -> deciding actors (engine/decision.hpp) -> transition
+// clamp(A x + c + effects + noise) -> escalation measures and metrics.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +8,7 @@
 
 #include "core/rng.hpp"
 #include "engine/compiled.hpp"
+#include "engine/decision.hpp"
 
 namespace stancesim {
 
@@ -29,7 +30,8 @@ struct RunRecord {
   bool explained = false;
   std::vector<int> utility_offset;  // per actor: offset of its block within a step
   int utility_stride = 0;           // doubles per step
-  std::vector<double> utilities;    // steps x stride: [actor block][joint][priority]
+  // steps x stride: per actor, per joint option, its utility by priority then its probability.
+  std::vector<double> utilities;
 
   const double* state_row(int step) const {
     return &state[static_cast<std::size_t>(step * n_columns)];
@@ -48,38 +50,27 @@ class Simulator {
   void run(std::uint64_t seed, int run_index, bool explain, RunRecord& out);
 
  private:
-  struct ActiveDemand {
-    int actor, track, level, priority;
-    double severity;
-  };
-
   void shocks(const CounterRng& rng, int step, RunRecord& out);
   void rules(const CounterRng& rng, int step, bool reactive, RunRecord& out);
-  void anticipate();
   void decide(const CounterRng& rng, int step, bool explain, RunRecord& out);
   void transition(const CounterRng& rng, int step);
+  void escalation(int step);
   void record_state(int step, RunRecord& out);
   void clamp();
-  int pinned(int actor, int track, int step) const;
-  double q_joint(std::size_t term, std::size_t actor, int joint) const;
 
   const CompiledModel& m_;
-  Eigen::VectorXd x_, base_;
-  std::vector<int> current_;        // per actor: joint option in force
-  std::vector<int> chosen_;         // per actor: joint option drawn this step
-  std::vector<double> escalation_;  // per actor: escalation index of this step
-  std::vector<std::vector<double>> sigma_, sigma_prev_;
+  Decider decider_;
+  Eigen::VectorXd x_, next_;
+  std::vector<int> current_;  // per actor: joint option in force
+  std::vector<int> chosen_;   // per actor: joint option drawn this step
+  std::vector<std::vector<double>> sigma_prev_, target_prev_;
   std::vector<int> levels_;  // per slot: level in force
+  std::vector<int> pins_;    // per slot: pinned option this step, or -1
   std::vector<char> rule_active_, shock_fired_;
   std::vector<ActiveDemand> demands_;
-  std::vector<int> to_offset_;  // per actor: first track-option index; per track too
-  std::vector<std::vector<int>> track_offset_;
-  int n_to_ = 0;
-  std::vector<double> q_;           // terms x track-options: anticipated shift of z
-  std::vector<double> z_base_;      // per term: z at the base state
-  std::vector<double> eu_, score_;  // per joint option of the deciding actor
-  std::vector<std::pair<double, double>> support_, support_next_;
-  std::vector<double> explain_row_;
+  std::vector<int> history_;        // per slot: levels of the last escalation_memory weeks
+  std::vector<double> escalation_;  // per actor, this step
+  double escalation_events_ = 0;    // rules and shocks with a class, this step
   double escalation_cum_ = 0;
 };
 

@@ -49,6 +49,14 @@ class Expr {
     return eval_node(root_, x, levels, step);
   }
   bool empty() const { return nodes_.empty(); }
+  // The variables and level slots the condition reads.
+  std::vector<Operand> operands() const {
+    std::vector<Operand> out;
+    for (const auto& n : nodes_)
+      if (n.op != Op::always && n.op != Op::and_ && n.op != Op::or_ && n.op != Op::not_)
+        out.push_back(n.operand);
+    return out;
+  }
 
  private:
   bool eval_node(int i, const double* x, const int* levels, int step) const;

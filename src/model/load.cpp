@@ -85,9 +85,10 @@ void ModelLoader::load_model_file() {
   const toml::table root = open("model.toml", file);
   Fields f(root, file, "model.toml");
   spec_.schema_version = f.integer("schema_version", 1, 1000);
-  if (spec_.schema_version != 1)
+  if (spec_.schema_version != 2)
     f.fail("schema_version", "schema_version " + std::to_string(spec_.schema_version) +
-                                 " is not supported: this stancesim reads schema_version 1");
+                                 " is not supported: this stancesim reads schema_version 2 "
+                                 "(model/README.md lists what changed from 1)");
   {
     Fields clock(f.table("clock"), file, "[clock]");
     const toml::node& d = clock.required("start_date");
@@ -97,6 +98,12 @@ void ModelLoader::load_model_file() {
     spec_.default_steps = clock.integer("default_steps", 1, 520);
     claims(clock);
     clock.done();
+  }
+  {
+    Fields esc(f.table("escalation_index"), file, "[escalation_index]");
+    spec_.escalation_memory = esc.integer("memory_weeks", 1, 520);
+    claims(esc);
+    esc.done();
   }
   for (const toml::table* t : tables_of(f, "escalation_class", false)) {
     Fields c(*t, file, "[[escalation_class]]");

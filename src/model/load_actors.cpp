@@ -29,6 +29,17 @@ Option ModelLoader::read_option(Fields& parent, const toml::node& node, const st
   return opt;
 }
 
+namespace {
+// `kappa` and `switch_cost`: both, or (on a track) neither.
+std::optional<Inertia> read_inertia(Fields& f, bool required) {
+  if (!required && !f.has("kappa") && !f.has("switch_cost")) return std::nullopt;
+  Inertia in;
+  in.kappa = f.number("kappa", 0, 1000);
+  in.switch_cost = f.number("switch_cost", 0, 1000);
+  return in;
+}
+}  // namespace
+
 void ModelLoader::load_actors() {
   std::string file;
   const toml::table root = open("actors.toml", file);
@@ -48,8 +59,9 @@ void ModelLoader::load_actors() {
     actor.claims = claims(a);
     if (actor.deciding) {
       actor.lambda = a.number("lambda", 0, 1000);
-      actor.kappa = a.number("kappa", 0, 1000);
-      actor.horizon = a.number("horizon", 1, 104);
+      actor.inertia = *read_inertia(a, true);
+      actor.horizon = a.integer("horizon", 1, 104);
+      actor.depth = a.integer("depth", 1, 3);
       for (const toml::table* tt : tables_of(a, "track", false)) {
         Fields tr(*tt, file, "[[actor.track]] of '" + actor.id + "'");
         Track track;
@@ -64,6 +76,7 @@ void ModelLoader::load_actors() {
         track.initial = tr.string("initial");
         if (!find_option(track, track.initial))
           tr.fail("initial", "initial option '" + track.initial + "' is not an option of " + where);
+        track.inertia = read_inertia(tr, false);
         track.claims = claims(tr);
         tr.done();
         actor.tracks.push_back(track);
@@ -93,9 +106,12 @@ void ModelLoader::load_actors() {
     lev.variable = variable(l, "variable").name;
     for (const toml::node& n : l.array("targets")) {
       const std::string id = l.string_at(n, "targets");
-      const Actor* target = spec_.find_actor(id);
-      if (!target || !target->deciding)
-        l.fail(n, "leverage target '" + id + "' is not a deciding actor");
+      const std::string actor_id = id.substr(0, id.find('.'));
+      const Actor* target = spec_.find_actor(actor_id);
+      if (!target || !target->deciding || target->id == a.id)
+        l.fail(n, "leverage target '" + id + "' is not another deciding actor (or actor.track)");
+      if (actor_id != id && !find_track(*target, id.substr(actor_id.size() + 1)))
+        l.fail(n, "unknown track in leverage target '" + id + "'");
       lev.targets.push_back(id);
     }
     for (auto&& [k, v] : l.table("damping")) {

@@ -62,13 +62,15 @@ void ModelLoader::load_dynamics() {
       e.fail("variable", "an [[effect]] has exactly one of each_step, on_enter or set");
     if (e.has("set")) {
       eff.mode = EffectMode::set;
-      eff.value = e.number("set", var.min, var.max);
+      eff.value.offset = e.number("set", var.min, var.max);
     } else if (e.has("on_enter")) {
       eff.mode = EffectMode::on_enter;
-      eff.value = e.number("on_enter");
+      eff.value.offset = e.number("on_enter");
     } else {
+      // A number, or a linear form of the state: the effect's size depends on the world
+      // (e.g. sanctions follow support to Russia more when NATO is looking, V12).
       eff.mode = EffectMode::each_step;
-      eff.value = e.number("each_step");
+      eff.value = read_linear_form(e, e.required("each_step"), "each_step", spec_);
     }
     if (var.kind != VarKind::continuous && eff.mode != EffectMode::set)
       e.fail("variable", "options change the flag or level '" + var.name + "' only with set");
@@ -142,9 +144,16 @@ void ModelLoader::load_rules() {
       demand.severity = read_linear_form(df, df.required("severity"), "severity", spec_);
       demand.severity_max = df.number("severity_max", 0, 1e6);
       demand.priority = df.string("priority");
+      if (df.has("credibility")) {
+        const Variable& cred = variable(df, "credibility");
+        if (cred.min < 0 || cred.max > 1)
+          df.fail("credibility", "'credibility': expected a state variable ranging within [0, 1]");
+        demand.credibility = cred.name;
+      }
       df.done();
       rule.demand = demand;
     }
+    if (r.has("class")) rule.escalation_class = escalation_class(r, "class");
     if (rule.set.empty() && rule.add.empty() && rule.add_each_step.empty() && !rule.demand)
       r.fail("when", "rule '" + rule.id + "' does nothing: give set, add, add_each_step or demand");
     rule.claims = claims(r);

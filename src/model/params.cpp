@@ -27,6 +27,7 @@ void add_form(std::map<std::string, ParamSlot>& slots, const std::string& prefix
 std::map<std::string, ParamSlot> parameter_slots(ModelSpec& spec) {
   std::map<std::string, ParamSlot> s;
   add_int(s, "clock.default_steps", &spec.default_steps, 1, 520, {});
+  add_int(s, "escalation_index.memory_weeks", &spec.escalation_memory, 1, 520, {});
   for (auto& v : spec.variables) {
     const std::string p = "variable." + v.name;
     add(s, p + ".initial", &v.initial, -1e12, 1e12, v.loc);
@@ -42,8 +43,16 @@ std::map<std::string, ParamSlot> parameter_slots(ModelSpec& spec) {
   for (auto& a : spec.actors) {
     if (!a.deciding) continue;
     add(s, "actor." + a.id + ".lambda", &a.lambda, 0, 1000, a.loc);
-    add(s, "actor." + a.id + ".kappa", &a.kappa, 0, 1000, a.loc);
-    add(s, "actor." + a.id + ".horizon", &a.horizon, 1, 104, a.loc);
+    add(s, "actor." + a.id + ".kappa", &a.inertia.kappa, 0, 1000, a.loc);
+    add(s, "actor." + a.id + ".switch_cost", &a.inertia.switch_cost, 0, 1000, a.loc);
+    add_int(s, "actor." + a.id + ".horizon", &a.horizon, 1, 104, a.loc);
+    add_int(s, "actor." + a.id + ".depth", &a.depth, 1, 3, a.loc);
+    for (auto& t : a.tracks)
+      if (t.inertia) {
+        const std::string p = "actor." + a.id + ".track." + t.id;
+        add(s, p + ".kappa", &t.inertia->kappa, 0, 1000, t.loc);
+        add(s, p + ".switch_cost", &t.inertia->switch_cost, 0, 1000, t.loc);
+      }
   }
   for (auto& t : spec.terms) {
     const std::string p = "term." + t.actor + "." + t.id;
@@ -51,9 +60,12 @@ std::map<std::string, ParamSlot> parameter_slots(ModelSpec& spec) {
     if (!t.is_choice && t.metric.empty()) add_form(s, p, t.form, t.loc);
     for (auto& [option, value] : t.values) add(s, p + ".value." + option, &value, -1e6, 1e6, t.loc);
   }
-  for (auto& e : spec.effects)
-    add(s, "effect." + e.actor + "." + e.track + "." + e.option + "." + e.variable, &e.value, -1e12,
-        1e12, e.loc);
+  for (auto& e : spec.effects) {
+    const std::string p = "effect." + e.actor + "." + e.track + "." + e.option + "." + e.variable;
+    add(s, p, &e.value.offset, -1e12, 1e12, e.loc);  // the number, or the form's offset
+    for (auto& [name, coef] : e.value.inputs)
+      add(s, p + ".input." + name, &coef, -1e12, 1e12, e.loc);
+  }
   for (auto& c : spec.cross_effects)
     add(s, "cross." + c.from + "." + c.to, &c.coef, -1e12, 1e12, c.loc);
   for (auto& r : spec.rules) {

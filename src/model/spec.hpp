@@ -58,11 +58,19 @@ struct Option {
   SourceLoc loc;
 };
 
+// Changing a track costs switch_cost (any change) plus kappa * (rungs changed)^2: a convex
+// adjustment cost, so large moves unfold over weeks. A track may override its actor's values.
+struct Inertia {
+  double kappa = 0;
+  double switch_cost = 0;
+};
+
 struct Track {
   std::string id;
   std::string initial;
   std::vector<Option> options;
-  Claims claims;  // for the options' levels and scales
+  std::optional<Inertia> inertia;  // absent: the actor's
+  Claims claims;                   // for the options' levels and scales
   SourceLoc loc;
 };
 
@@ -70,9 +78,10 @@ struct Actor {
   std::string id;
   std::string description;
   bool deciding = false;
-  double lambda = 0;   // logit precision
-  double kappa = 0;    // inertia per rung of change, per track
-  double horizon = 1;  // weeks over which an option's effects are anticipated
+  double lambda = 0;  // logit precision
+  Inertia inertia;    // per track
+  int horizon = 1;    // weeks over which an actor forecasts the effects of options held
+  int depth = 1;      // reasoning depth: 1 myopic, d anticipates the others at depth d - 1
   std::vector<Track> tracks;
   Claims claims;
   SourceLoc loc;
@@ -108,7 +117,7 @@ enum class EffectMode { each_step, on_enter, set };
 struct Effect {  // an option's effect on one variable (a column of B, or an assignment)
   std::string actor, track, option, variable;
   EffectMode mode = EffectMode::each_step;
-  double value = 0;
+  LinearForm value;  // a number (offset), or for each_step a linear form of the state
   Claims claims;
   SourceLoc loc;
 };
@@ -129,12 +138,15 @@ struct Assignment {
 
 // While a rule is active, the actor pays severity * max(0, level - r) / level for choosing an
 // option of level r below the required level (an audience cost, Fearon).
+// Other actors anticipating the demand weigh its severity by `credibility` (a state variable in
+// [0, 1], e.g. the reputation a red line has earned); empty: full severity.
 struct Demand {
   std::string actor, track;
   int level = 1;
   LinearForm severity;
   double severity_max = 0;
   std::string priority;
+  std::string credibility;
   SourceLoc loc;
 };
 
@@ -151,11 +163,14 @@ struct Rule {
   std::vector<Assignment> add;            // applied once when the rule fires
   std::vector<Assignment> add_each_step;  // applied every step while active
   std::optional<Demand> demand;
+  std::string escalation_class;  // scored in escalation_index when the rule fires; empty: none
   Claims claims;
   SourceLoc loc;
 };
 
-struct Leverage {  // China's pressure damps the escalatory options of the target actors (R27)
+// An actor's options on one track damp the escalatory options of its targets (R27): "actor" for
+// all of an actor's tracks, "actor.track" for one.
+struct Leverage {
   std::string actor, track, variable;
   std::vector<std::string> targets;
   std::vector<std::pair<std::string, double>> damping;  // option -> damping at leverage 1
@@ -189,9 +204,10 @@ struct ReadFile {  // every file read, for the manifest
 
 struct ModelSpec {
   std::string dir;
-  int schema_version = 1;
+  int schema_version = 2;
   Date start_date;
   int default_steps = 26;
+  int escalation_memory = 8;  // weeks: a move scores only beyond the levels held this long
   std::vector<Variable> variables;
   std::vector<Metric> metrics;
   std::vector<EscalationClass> escalation_classes;

@@ -32,8 +32,13 @@ Outcomes::Outcomes(const CompiledModel& model, int from, int to)
     for (const int l : levels_ge_.back())
       names_.push_back("ever_" + stem + "_level_ge_" + std::to_string(l));
   }
+  for (const auto& a : m_.actors) {
+    names_.push_back("switch_share_" + a.id);
+    for (const auto& t : a.tracks) names_.push_back("switch_share_" + a.id + "_" + t.id);
+  }
   names_.push_back("peak_escalation_index");
   names_.push_back("total_escalation_index");
+  names_.push_back("total_positions_index");
   names_.push_back("max_kahn_rung");
 }
 
@@ -72,16 +77,36 @@ void Outcomes::compute(const RunRecord& r, double* out) const {
         }
     }
   }
-  const int esc = m_.n + static_cast<int>(m_.metrics.size());  // escalation_index column
-  const int kahn = esc + static_cast<int>(m_.actors.size()) + 2;
-  double peak = 0, max_kahn = 0;
+  // Switching: a track changes when its option differs from the week before (step 0: initial).
+  for (const auto& a : m_.actors) {
+    double* any = out++;
+    double* per_track = out;
+    out += a.tracks.size();
+    *any = 0;
+    std::fill(per_track, per_track + a.tracks.size(), 0.0);
+    for (int step = from_; step <= to_; ++step) {
+      bool changed = false;
+      for (std::size_t t = 0; t < a.tracks.size(); ++t) {
+        const int slot = a.tracks[t].slot;
+        const int before_option = step == 1 ? a.tracks[t].initial : r.choice_at(step - 1, slot);
+        if (r.choice_at(step, slot) != before_option) {
+          per_track[t] += 1 / steps;
+          changed = true;
+        }
+      }
+      if (changed) *any += 1 / steps;
+    }
+  }
+  double peak = 0, max_kahn = 0, positions = 0;
   for (int step = from_; step <= to_; ++step) {
-    peak = std::max(peak, r.state_row(step)[esc]);
-    max_kahn = std::max(max_kahn, r.state_row(step)[kahn]);
+    const double* row = r.state_row(step);
+    peak = std::max(peak, row[m_.col_escalation]);
+    max_kahn = std::max(max_kahn, row[m_.col_kahn]);
+    positions += row[m_.col_positions];
   }
   *out++ = peak;
-  const int cum = esc + static_cast<int>(m_.actors.size()) + 1;
-  *out++ = last[cum] - before[cum];
+  *out++ = last[m_.col_escalation_cum] - before[m_.col_escalation_cum];
+  *out++ = positions;
   *out++ = max_kahn;
 }
 

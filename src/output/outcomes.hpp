@@ -7,7 +7,9 @@
 //   ever_<actor>_<track>_<option>       1 if the option was chosen at least once
 //   ever_<actor>_<track>_level_ge_<L>   1 if a level >= L was chosen at least once (L >= 1)
 //   share_<actor>_<track>_level_ge_<L>  share of steps at level >= L
-//   peak_escalation_index, total_escalation_index, max_kahn_rung
+//   switch_share_<actor>                share of steps in which the actor changed any track
+//   switch_share_<actor>_<track>        share of steps in which that track changed
+//   peak_escalation_index, total_escalation_index, total_positions_index, max_kahn_rung
 #pragma once
 
 #include <string>

@@ -24,14 +24,15 @@ RunFormatter::RunFormatter(const CompiledModel& model) : m_(model) {
     std::vector<char> used(np, 0);
     for (const int k : m_.actors[a].terms)
       used[static_cast<std::size_t>(m_.terms[static_cast<std::size_t>(k)].priority)] = 1;
-    for (std::size_t i = 0; i < m_.actors[a].choice_values.size(); ++i)
-      if (m_.actors[a].choice_values[i] != 0) used[i % np] = 1;
+    for (const auto& t : m_.actors[a].tracks)
+      for (std::size_t o = 0; o < t.options.size(); ++o)
+        for (std::size_t p = 0; p < np; ++p)
+          if (m_.choice_values[(static_cast<std::size_t>(t.first) + o) * np + p] != 0) used[p] = 1;
     for (const auto& r : m_.rules)
       if (r.has_demand && r.demand.actor == static_cast<int>(a))
         used[static_cast<std::size_t>(r.demand.priority)] = 1;
     used[static_cast<std::size_t>(m_.inertia_priority)] = 1;
-    if (m_.actors[a].escalatory_leverage >= 0)
-      used[static_cast<std::size_t>(m_.damping_priority)] = 1;
+    if (!m_.actors[a].leverages.empty()) used[static_cast<std::size_t>(m_.damping_priority)] = 1;
     std::vector<int> list;
     for (std::size_t p = 0; p < np; ++p)
       if (used[p]) list.push_back(static_cast<int>(p));
@@ -56,7 +57,7 @@ std::string RunFormatter::events_header() const {
 }
 
 std::string RunFormatter::utilities_header() const {
-  return "scenario,run,step,actor,option,priority,value\n";
+  return "scenario,run,step,actor,track,option,priority,value,probability\n";
 }
 
 void RunFormatter::format(int run, const RunRecord& r, RunText& out) const {
@@ -98,30 +99,48 @@ void RunFormatter::format(int run, const RunRecord& r, RunText& out) const {
         .newline();
   }
   if (!r.explained) return;
-  const std::size_t np = m_.priorities.size();
+  // Per track, each option with the actor's other tracks at the options it chose that week: its
+  // expected utility by priority and its probability given those other options.
+  const std::size_t np = m_.priorities.size(), stride = np + 1;
   for (int step = 1; step <= r.steps; ++step)
     for (std::size_t a = 0; a < m_.actors.size(); ++a) {
       const auto& actor = m_.actors[a];
       const double* block = &r.utilities[static_cast<std::size_t>((step - 1) * r.utility_stride +
                                                                   r.utility_offset[a])];
-      for (int j = 0; j < actor.n_joint; ++j)
-        for (const int p : actor_priorities[a]) {
-          out.utilities.raw(scenario_)
-              .comma()
-              .integer(run)
-              .comma()
-              .integer(step)
-              .comma()
-              .raw(actor.id)
-              .comma();
-          out.utilities.raw(actor.joint_names[static_cast<std::size_t>(j)])
-              .comma()
-              .raw(m_.priorities[static_cast<std::size_t>(p)])
-              .comma();
-          out.utilities
-              .fixed4(block[static_cast<std::size_t>(j) * np + static_cast<std::size_t>(p)])
-              .newline();
+      int chosen = 0;
+      for (const auto& t : actor.tracks)
+        chosen = chosen * static_cast<int>(t.options.size()) + r.choice_at(step, t.slot);
+      for (std::size_t t = 0; t < actor.tracks.size(); ++t) {
+        const auto& track = actor.tracks[t];
+        // Joint options that differ from the chosen one on this track only.
+        int radix = 1;
+        for (std::size_t u = t + 1; u < actor.tracks.size(); ++u)
+          radix *= static_cast<int>(actor.tracks[u].options.size());
+        const int base = chosen - r.choice_at(step, track.slot) * radix;
+        double total = 0;
+        for (std::size_t o = 0; o < track.options.size(); ++o)
+          total +=
+              block[static_cast<std::size_t>(base + static_cast<int>(o) * radix) * stride + np];
+        for (std::size_t o = 0; o < track.options.size(); ++o) {
+          const double* row =
+              block + static_cast<std::size_t>(base + static_cast<int>(o) * radix) * stride;
+          const double probability = total > 0 ? row[np] / total : 0.0;
+          for (const int p : actor_priorities[a]) {
+            out.utilities.raw(scenario_).comma().integer(run).comma().integer(step).comma();
+            out.utilities.raw(actor.id)
+                .comma()
+                .raw(track.id)
+                .comma()
+                .raw(track.options[o].id)
+                .comma();
+            out.utilities.raw(m_.priorities[static_cast<std::size_t>(p)]).comma();
+            out.utilities.fixed4(row[static_cast<std::size_t>(p)])
+                .comma()
+                .fixed4(probability)
+                .newline();
+          }
         }
+      }
     }
 }
 

@@ -21,6 +21,7 @@ struct Shock {
   Expr when;
   bool once = false;  // fire at most once per run
   std::vector<Assignment> set, add;
+  std::string escalation_class;  // scored in escalation_index when it fires; empty: none
   Claims claims;
   SourceLoc loc;
   SourceLoc steps_loc;  // of step / steps

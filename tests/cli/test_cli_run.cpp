@@ -26,7 +26,7 @@ TEST_CASE(
   }
   const auto decisions = lines(read_file(scratch.path() / "one" / "decisions.csv"));
   CHECK(decisions[0] == "scenario,run,step,date,actor,track,option,level,probability");
-  CHECK(decisions.size() == 1 + 40 * 26 * 7);  // runs x steps x (2 + 3 + 2 tracks)
+  CHECK(decisions.size() == 1 + 40 * 26 * 8);  // runs x steps x (3 + 3 + 2 tracks)
   const auto state = lines(read_file(scratch.path() / "one" / "state.csv"));
   CHECK(state[0].rfind("scenario,run,step,date,nk_troops_k,nk_theatre,", 0) == 0);
   CHECK(state[0].find(",escalation_index,") != std::string::npos);
@@ -34,12 +34,33 @@ TEST_CASE(
   CHECK(lines(read_file(scratch.path() / "one" / "events.csv"))[0] ==
         "scenario,run,step,date,rule,actor,detail,claims");
   const auto utilities = lines(read_file(scratch.path() / "one" / "utilities.csv"));
-  CHECK(utilities[0] == "scenario,run,step,actor,option,priority,value");
-  CHECK(utilities.back().rfind("baseline,1,26,north_korea,", 0) == 0);  // two runs explained
+  CHECK(utilities[0] == "scenario,run,step,actor,track,option,priority,value,probability");
+  CHECK(utilities.back().rfind("baseline,1,26,north_korea,peninsula,nuclear_test,", 0) ==
+        0);  // two runs explained
+  // Per track, the options' probabilities given the other tracks sum to one (each option's
+  // rows repeat its probability once per priority).
+  double dprk = 0;
+  int priorities = 0;
+  for (const auto& row : utilities)
+    if (row.rfind("baseline,0,5,china,dprk,", 0) == 0) {
+      ++priorities;
+      if (row.find(",silence,no_nukes,") != std::string::npos ||
+          row.find(",lifeline,no_nukes,") != std::string::npos ||
+          row.find(",quiet_pressure,no_nukes,") != std::string::npos ||
+          row.find(",economic_leverage,no_nukes,") != std::string::npos ||
+          row.find(",public_opposition,no_nukes,") != std::string::npos ||
+          row.find(",un_sanctions,no_nukes,") != std::string::npos ||
+          row.find(",punishment,no_nukes,") != std::string::npos)
+        dprk += std::stod(row.substr(row.rfind(',') + 1));
+    }
+  CHECK(priorities % 7 == 0);
+  CHECK(dprk == doctest::Approx(1.0).epsilon(0.001));
   const auto summary = lines(read_file(scratch.path() / "one" / "summary.csv"));
   CHECK(summary[0] == "scenario,metric,n,mean,sd,p05,p25,p50,p75,p95");
   CHECK(read_file(scratch.path() / "one" / "summary.csv")
-            .find("baseline,mean_level_china_stance,40,") != std::string::npos);
+            .find("baseline,mean_level_china_dprk,40,") != std::string::npos);
+  CHECK(read_file(scratch.path() / "one" / "summary.csv").find("baseline,switch_share_china,40,") !=
+        std::string::npos);
   CHECK(lines(read_file(scratch.path() / "one" / "outcomes.csv")).size() == 41);
   const std::string manifest = read_file(scratch.path() / "one" / "manifest.json");
   CHECK(manifest.find("\"seed\": 3") != std::string::npos);
@@ -85,7 +106,7 @@ TEST_CASE("bad input exits 2 with file:line:col and writes nothing") {
                   "/scenarios/china_punishes_nk.toml --steps 3 --out " + out);
   CHECK(short_horizon.exit_code == 2);
   CHECK(short_horizon.output.find(
-            "china_punishes_nk.toml:13:9: pin on 'china.stance' acts beyond --steps 3") !=
+            "china_punishes_nk.toml:13:9: pin on 'china.dprk' acts beyond --steps 3") !=
         std::string::npos);
   CHECK(run_command(binary() + " run " + source_dir() + "/scenarios/baseline.toml --bogus")
             .exit_code == 2);

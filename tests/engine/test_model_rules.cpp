@@ -25,7 +25,10 @@ const std::vector<RuleCase>& cases() {
   static const std::vector<RuleCase> all = {
       {"ru_nk_pact_scope_breach", {"variable.nk_theatre.initial=3"}, "", 1},
       {"cn_nk_alliance_far_east", {"variable.peninsula_clash.initial=1"}, "", 1},
-      {"nk_nuclear_test_red_line", {"variable.nk_nuclear_test.initial=1"}, "", 1},
+      {"nk_nuclear_test_red_line",
+       {"variable.nk_test_recency.initial=1", "variable.nk_nuclear_tests.initial=1"},
+       "",
+       1},
       {"russia_nuclear_escalation", {"variable.ru_nuc_tech.initial=0.3"}, "", 1},
       {"us_threat_to_peninsula", {"variable.us_action_vs_nk.initial=1"}, "", 1},
       {"deployment_strain", {}, "", 1},
@@ -58,7 +61,11 @@ const std::vector<RuleCase>& cases() {
       {"nato_links_theatres", {}, "", 1},
       {"eu_presses_china", {"variable.cn_support_ru.initial=0.65"}, "", 1},
       {"japan_hardens", {"variable.peninsula_tension.initial=0.7"}, "", 1},
-      {"japan_nuclear_test", {"variable.nk_nuclear_test.initial=1"}, "", 1},
+      {"japan_nuclear_test", {"variable.nk_test_recency.initial=1"}, "", 1},
+      {"ru_sends_nk_into_ukraine",
+       {"rule.ru_sends_nk_into_ukraine.probability=1"},
+       "actor = \"russia\"\ntrack = \"deployment\"\noption = \"use_nk_in_ukraine\"\nstep = 1\n",
+       2},
   };
   return all;
 }
@@ -121,7 +128,7 @@ TEST_CASE("each rule of the model fires on its condition and acts") {
         worst = std::min(worst, r.utilities[static_cast<std::size_t>(
                                                 (c.step - 1) * r.utility_stride +
                                                 r.utility_offset[static_cast<std::size_t>(actor)]) +
-                                            static_cast<std::size_t>(j) * np + priority]);
+                                            static_cast<std::size_t>(j) * (np + 1) + priority]);
       CHECK(worst < 0);
     }
   }

@@ -63,7 +63,7 @@ TEST_CASE("expected utility and logit probabilities match a hand computation") {
     std::size_t p = 0;
     while (f.model.priorities[p] != priority) ++p;
     return r.utilities[static_cast<std::size_t>(r.utility_offset[0]) +
-                       static_cast<std::size_t>(joint) * np + p];
+                       static_cast<std::size_t>(joint) * (np + 1) + p];
   };
   CHECK(util(0, "p1") == doctest::Approx(0.5));
   CHECK(util(1, "p1") == doctest::Approx(0.9));
@@ -123,7 +123,7 @@ TEST_CASE("rules fire on their condition, log an event, and demands cost the act
   auto util = [&](int step, int joint) {
     return r
         .utilities[static_cast<std::size_t>((step - 1) * r.utility_stride + r.utility_offset[0]) +
-                   static_cast<std::size_t>(joint) * np + line];
+                   static_cast<std::size_t>(joint) * (np + 1) + line];
   };
   CHECK(util(1, 0) == 0.0);   // no demand yet
   CHECK(util(2, 0) == -3.0);  // stay: severity 3 * (1 - 0) / 1

@@ -8,7 +8,7 @@ namespace {
 std::optional<Operand> resolve(std::string_view name) {
   if (name == "x") return Operand{Operand::Kind::variable, 0};
   if (name == "y") return Operand{Operand::Kind::variable, 1};
-  if (name == "china.stance") return Operand{Operand::Kind::level, 0};
+  if (name == "china.dprk") return Operand{Operand::Kind::level, 0};
   if (name == "step") return Operand{Operand::Kind::step, 0};
   return std::nullopt;
 }
@@ -25,8 +25,8 @@ TEST_CASE("conditions compare variables, levels and the step; and binds tighter 
   CHECK(eval("x < 1 or y == 2", 5, 2));
   CHECK_FALSE(eval("x < 1 or y == 2 and x > 10", 5, 2));
   CHECK(eval("(x < 1 or y == 2) and not x > 10", 5, 2));
-  CHECK(eval("china.stance >= 2", 0, 0, 3));
-  CHECK_FALSE(eval("china.stance != 3", 0, 0, 3));
+  CHECK(eval("china.dprk >= 2", 0, 0, 3));
+  CHECK_FALSE(eval("china.dprk != 3", 0, 0, 3));
   CHECK(eval("step <= 4 and always", 0, 0, 0, 4));
   CHECK(eval("x >= -1.5e0", -1, 0));
 }

@@ -24,7 +24,14 @@ TEST_CASE("the mini model loads with every part in place") {
 
 TEST_CASE("the project's model loads and every cited claim is listed") {
   const ModelSpec spec = load_model(source_dir() + "/model");
-  CHECK(spec.find_actor("china")->tracks[0].options.size() == 8);
+  const Actor& china = *spec.find_actor("china");
+  REQUIRE(china.tracks.size() == 3);
+  CHECK(china.tracks[0].id == "dprk");
+  CHECK(china.tracks[0].options.size() == 7);
+  CHECK(china.tracks[1].id == "russia");
+  CHECK(china.tracks[1].options.size() == 6);
+  CHECK(china.tracks[2].id == "us_posture");
+  CHECK(china.depth == 3);
   CHECK(spec.find_variable("cn_leverage")->initial == doctest::Approx(0.85));
   CHECK(spec.claims.size() >= 187);
 }
@@ -60,9 +67,27 @@ TEST_CASE("bad model files give file:line:col and a message naming what was expe
       {"rules.toml", 16, "when = \"a >= 0.7", 16, "string"},
       {"derived.toml", 4, "shape = \"sigmoid\"", 4,
        "expected linear, logistic, hinge, ramp or step"},
-      {"model.toml", 1, "schema_version = 2", 1, "schema_version 2 is not supported"},
-      {"actors.toml", 12, "initial = \"sit\"", 12,
+      {"model.toml", 1, "schema_version = 1", 1,
+       "schema_version 1 is not supported: this stancesim reads schema_version 2"},
+      {"model.toml", 9, "memory_weeks = 0", 9, "expected an integer in [1, 520], found 0"},
+      {"actors.toml", 14, "initial = \"sit\"", 14,
        "initial option 'sit' is not an option of track 'alpha.move'"},
+      {"actors.toml", 7, "", 1, "missing key 'switch_cost' in [[actor]] 'alpha'"},
+      {"actors.toml", 9, "depth = 4", 9, "expected an integer in [1, 3], found 4"},
+      {"actors.toml", 15, "kappa = 0.1\nclaims = [\"C1\"]", 12,
+       "missing key 'switch_cost' in [[actor.track]] of 'alpha'"},
+      {"actors.toml", 51, "targets = [\"alpha\"]", 51,
+       "leverage target 'alpha' is not another deciding actor"},
+      {"actors.toml", 51, "targets = [\"beta.run\"]", 51,
+       "unknown track in leverage target 'beta.run'"},
+      {"rules.toml", 8,
+       "demand = { actor = \"alpha\", track = \"move\", level = 1, severity = 3.0, severity_max "
+       "= 3.0, priority = \"line\", credibility = \"b\" }",
+       8, "'credibility': expected a state variable ranging within [0, 1]"},
+      {"rules.toml", 9, "class = \"tepid\"\nclaims = [\"C1\"]", 9,
+       "unknown escalation class 'tepid' in [[rule]] 'r_demand'"},
+      {"dynamics.toml", 42, "each_step = { offset = 0.1, zz = 1 }", 42,
+       "unknown state variable 'zz' in 'each_step'"},
       {"utility.toml", 5, "kind = \"feature\"\nkind = \"feature\"", 6,
        "cannot redefine existing string 'kind'"},
       {"utility.toml", 5, "kind = \"choise\"", 5, "expected feature or choice"},

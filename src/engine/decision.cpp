@@ -1,0 +1,749 @@
+#include "engine/decision.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace stancesim {
+
+namespace {
+// The shape on the linear piece that holds z (callers make sure one piece holds them all).
+double piece(Shape s, double z) {
+  switch (s) {
+    case Shape::linear:
+      return z;
+    case Shape::hinge:
+      return z < 0 ? 0.0 : z;
+    case Shape::ramp:
+      return z <= 0 ? 0.0 : (z >= 1 ? 1.0 : z);
+    case Shape::step:
+      return z < 0 ? 0.0 : 1.0;
+    case Shape::logistic:
+      return apply_shape(s, z);
+  }
+  return z;
+}
+
+void softmax(std::vector<double>& score) {  // in place
+  double best = -INFINITY;
+  for (const double s : score) best = std::max(best, s);
+  double total = 0;
+  for (auto& s : score) {
+    s = std::isinf(s) ? 0.0 : std::exp(s - best);
+    total += s;
+  }
+  for (auto& s : score) s /= total;
+}
+
+int n_options(const CompiledActor& a) {
+  int n = 0;
+  for (const auto& t : a.tracks) n += static_cast<int>(t.options.size());
+  return n;
+}
+}  // namespace
+
+Decider::Decider(const CompiledModel& model)
+    : m_(model), np_(model.priorities.size()), na_(model.actors.size()) {
+  mu_.resize(m_.forecasts.size());
+  for (auto& mu : mu_) mu.resize(m_.n);
+  P_.resize(m_.forecasts.size());
+  range_lo_.assign(m_.forecasts.size(),
+                   Eigen::MatrixXd::Zero(m_.n, static_cast<Eigen::Index>(na_)));
+  range_hi_ = range_lo_;
+  range_done_.assign(m_.forecasts.size(), std::vector<char>(na_, 0));
+  own_.resize(static_cast<std::size_t>(m_.n_track_options()) * np_);
+  own_total_.resize(static_cast<std::size_t>(m_.n_track_options()));
+  own_inertia_.resize(static_cast<std::size_t>(m_.n_track_options()));
+  for (int l = 0; l < kMaxDepth; ++l) {
+    eu_[l].resize(na_);
+    eu_done_[l].resize(na_);
+    policy_track_[l].resize(na_);
+    for (int target = 0; target < 2; ++target) {
+      policy_[target][l].resize(na_);
+      policy_done_[target][l].resize(na_);
+    }
+    response_[l].resize(na_ * na_);
+    response_track_[l].resize(na_ * na_);
+    response_mean_[l].resize(na_ * na_);
+    response_done_[l].resize(na_ * na_);
+    plain_mean_[l].assign(na_ * na_, std::vector<double>(static_cast<std::size_t>(m_.n)));
+    plain_mean_done_[l].resize(na_ * na_);
+    aggregate_[l].resize(na_ * na_);
+    aggregate_done_[l].resize(na_ * na_);
+    for (std::size_t i = 0; i < na_; ++i) {
+      const std::size_t nj = static_cast<std::size_t>(m_.actors[i].n_joint);
+      eu_[l][i].resize(nj);
+      policy_[0][l][i].resize(nj);
+      policy_[1][l][i].resize(nj);
+      policy_track_[l][i].resize(static_cast<std::size_t>(n_options(m_.actors[i])));
+      for (std::size_t j = 0; j < na_; ++j) {
+        const std::size_t classes = static_cast<std::size_t>(
+            m_.channel(static_cast<int>(i), static_cast<int>(j)).classes.size);
+        response_[l][i * na_ + j].resize(classes * static_cast<std::size_t>(m_.actors[j].n_joint));
+        response_track_[l][i * na_ + j].resize(classes *
+                                               static_cast<std::size_t>(n_options(m_.actors[j])));
+        response_mean_[l][i * na_ + j].resize(classes * static_cast<std::size_t>(m_.n));
+        response_done_[l][i * na_ + j].resize(classes);
+      }
+    }
+  }
+  prev_track_.resize(na_);
+  prev_target_track_.resize(na_);
+  for (std::size_t i = 0; i < na_; ++i) {
+    prev_track_[i].resize(static_cast<std::size_t>(n_options(m_.actors[i])));
+    prev_target_track_[i].resize(static_cast<std::size_t>(n_options(m_.actors[i])));
+  }
+  final_.resize(na_);
+  xc_.resize(m_.n);
+  // Term scratch, sized for the largest term.
+  std::size_t max_inputs = 1, max_keys = 1, max_resp = 1;
+  for (const auto& t : m_.terms) {
+    max_inputs = std::max(max_inputs, t.feature.inputs.size());
+    max_keys = std::max({max_keys, static_cast<std::size_t>(t.own_key[0].size),
+                         static_cast<std::size_t>(t.own_key[1].size)});
+    max_resp = std::max(max_resp, t.responders.size());
+  }
+  slots_.resize(max_resp);
+  key_values_.resize(max_keys);
+  base_own_.resize(max_inputs);
+  base_.resize(max_inputs);
+  lists_.resize(max_resp);
+  list_prob_.resize(max_resp);
+  index_.resize(max_resp);
+  z_option_.resize(static_cast<std::size_t>(m_.n_track_options()));
+}
+
+const std::vector<double>& Decider::policy(int actor) const {
+  return final_[static_cast<std::size_t>(actor)];
+}
+
+const std::vector<double>& Decider::target(int actor) {
+  return policy_at(m_.actors[static_cast<std::size_t>(actor)].depth, actor, true);
+}
+
+void Decider::decide(const DecisionInputs& in) {
+  in_ = &in;
+  for (int l = 0; l < kMaxDepth; ++l) {
+    std::fill(eu_done_[l].begin(), eu_done_[l].end(), 0);
+    for (auto& done : policy_done_) std::fill(done[l].begin(), done[l].end(), 0);
+    for (auto& done : response_done_[l]) std::fill(done.begin(), done.end(), 0);
+    std::fill(aggregate_done_[l].begin(), aggregate_done_[l].end(), 0);
+    std::fill(plain_mean_done_[l].begin(), plain_mean_done_[l].end(), 0);
+  }
+  for (auto& done : range_done_) std::fill(done.begin(), done.end(), 0);
+  for (std::size_t a = 0; a < na_; ++a) {
+    track_marginals(static_cast<int>(a), in.sigma_prev[a].data(), prev_track_[a].data());
+    track_marginals(static_cast<int>(a), in.target_prev[a].data(), prev_target_track_[a].data());
+  }
+  forecast();
+  own_costs();
+  for (std::size_t a = 0; a < na_; ++a)
+    final_[a] = policy_at(m_.actors[a].depth, static_cast<int>(a), false);
+}
+
+void Decider::track_marginals(int actor, const double* joint, double* track) const {
+  const CompiledActor& a = m_.actors[static_cast<std::size_t>(actor)];
+  const std::size_t nt = a.tracks.size();
+  std::fill(track, track + a.n_options, 0.0);
+  const int* local = a.joint_local.data();
+  for (int j = 0; j < a.n_joint; ++j, local += nt)
+    for (std::size_t t = 0; t < nt; ++t) track[local[t]] += joint[j];
+}
+
+// Step 1: the base forecast of each horizon, x(t+h) = F x + G c with no option's effects, and how
+// far each option held over the horizon shifts every variable (P: variables x track-options).
+void Decider::forecast() {
+  const double* x = in_->x.data();
+  for (std::size_t f = 0; f < m_.forecasts.size(); ++f) {
+    const ForecastOperators& op = m_.forecasts[f];
+    mu_[f].noalias() = op.F * in_->x + op.g;
+    Eigen::MatrixXd& P = P_[f];
+    P = op.option_const;
+    for (std::size_t a = 0; a < na_; ++a) {
+      const CompiledActor& actor = m_.actors[a];
+      for (std::size_t t = 0; t < actor.tracks.size(); ++t) {
+        const CompiledTrack& track = actor.tracks[t];
+        const int cur = actor.option(in_->current[a], static_cast<int>(t));
+        for (std::size_t o = 0; o < track.options.size(); ++o)
+          if (static_cast<int>(o) != cur && !track.options[o].on_enter.empty())
+            P.col(track.first + static_cast<Eigen::Index>(o)) +=
+                op.option_enter.col(track.first + static_cast<Eigen::Index>(o));
+      }
+    }
+    for (const auto& e : op.state_effects)
+      P.col(e.track_option) += op.G.col(e.variable) * e.value.linear(x);
+    for (const auto& e : op.set_effects)
+      P(e.variable, e.track_option) = e.value - mu_[f](e.variable);
+  }
+}
+
+// Step 2: what the act itself is worth, per track-option and priority: choice terms, inertia
+// (switch cost plus kappa per squared rung changed) and the demands in force (audience costs).
+void Decider::own_costs() {
+  std::copy(m_.choice_values.begin(), m_.choice_values.end(), own_.begin());
+  const std::size_t inertia = static_cast<std::size_t>(m_.inertia_priority);
+  for (int to = 0; to < m_.n_track_options(); ++to) {
+    const auto& [a, t] = m_.track_options[static_cast<std::size_t>(to)];
+    const CompiledActor& actor = m_.actors[static_cast<std::size_t>(a)];
+    const CompiledTrack& track = actor.tracks[static_cast<std::size_t>(t)];
+    const int o = to - track.first;
+    const int cur = actor.option(in_->current[static_cast<std::size_t>(a)], t);
+    double* row = &own_[static_cast<std::size_t>(to) * np_];
+    own_inertia_[static_cast<std::size_t>(to)] = 0;
+    if (o != cur) {
+      const double rungs = track.options[static_cast<std::size_t>(o)].level -
+                           track.options[static_cast<std::size_t>(cur)].level;
+      own_inertia_[static_cast<std::size_t>(to)] = track.switch_cost + track.kappa * rungs * rungs;
+      row[inertia] -= own_inertia_[static_cast<std::size_t>(to)];
+    }
+    for (const auto& d : in_->demands)
+      if (d.actor == a && d.track == t)
+        row[static_cast<std::size_t>(d.priority)] -=
+            d.severity * std::max(0, d.level - track.options[static_cast<std::size_t>(o)].level) /
+            d.level;
+    double total = 0;
+    for (std::size_t p = 0; p < np_; ++p) total += row[p];
+    own_total_[static_cast<std::size_t>(to)] = total;
+  }
+}
+
+const std::vector<double>& Decider::utility(int level, int actor) {
+  const std::size_t l = static_cast<std::size_t>(level - 1), a = static_cast<std::size_t>(actor);
+  if (!eu_done_[l][a]) {
+    utility_into(level, actor, eu_[l][a].data(), nullptr);
+    eu_done_[l][a] = 1;
+  }
+  return eu_[l][a];
+}
+
+// Step 3: expected utility of every joint option at a reasoning level.
+void Decider::utility_into(int level, int actor, double* eu, double* ex) {
+  // The responders' policies one level down first: term evaluation below then never recurses
+  // (it shares scratch buffers).
+  if (level >= 3)
+    for (std::size_t j = 0; j < na_; ++j)
+      if (static_cast<int>(j) != actor) policy_at(level - 1, static_cast<int>(j), true);
+  const CompiledActor& a = m_.actors[static_cast<std::size_t>(actor)];
+  const std::size_t nt = a.tracks.size();
+  for (int j = 0; j < a.n_joint; ++j) {
+    double total = 0;
+    for (std::size_t t = 0; t < nt; ++t)
+      total += own_total_[static_cast<std::size_t>(a.track_option(j, static_cast<int>(t)))];
+    eu[j] = total;
+    if (!ex) continue;
+    double* row = ex + static_cast<std::size_t>(j) * np_;
+    std::fill(row, row + np_, 0.0);
+    for (std::size_t t = 0; t < nt; ++t) {
+      const double* own =
+          &own_[static_cast<std::size_t>(a.track_option(j, static_cast<int>(t))) * np_];
+      for (std::size_t p = 0; p < np_; ++p) row[p] += own[p];
+    }
+  }
+  for (const int k : a.terms) add_term(level, actor, k, eu, ex);
+}
+
+// A feature term's contribution: its value depends on the owner's option only through its own
+// moving tracks and the class each responder's channel puts the option in, so it is computed
+// once per such key and then spread over the joint options. First each responder's part per
+// class (means, enumerated entries), then the keys.
+void Decider::add_term(int level, int actor, int k, double* eu, double* ex) {
+  const CompiledTerm& term = m_.terms[static_cast<std::size_t>(k)];
+  const CompiledActor& a = m_.actors[static_cast<std::size_t>(actor)];
+  const int f = a.forecast;
+  const int variant = level >= 2 ? 1 : 0;
+  const Projection& key = term.own_key[variant];
+  const auto& inputs = term.feature.inputs;
+  const std::size_t ni = inputs.size();
+  const double* mu = mu_[static_cast<std::size_t>(f)].data();
+  const bool linear = term.feature.shape == Shape::linear;
+  const std::size_t nr = term.responders.size();
+
+  for (std::size_t r = 0; r < nr; ++r) {
+    Slot& slot = slots_[r];
+    slot.actor = term.responders[r];
+    const Channel& ch = m_.channel(actor, slot.actor);
+    slot.channel = level >= 2 && !ch.empty() ? &ch : nullptr;
+    slot.classes = slot.channel ? ch.classes.size : 1;
+    const std::size_t classes = static_cast<std::size_t>(slot.classes);
+    slot.entries.built = false;
+    slot.full.built = false;
+    slot.mean.resize(classes * ni);
+    slot.z.resize(classes);
+    slot.range_lo.resize(ni);
+    slot.range_hi.resize(ni);
+    const double* lo = range(f, slot.actor, false);
+    const double* hi = range(f, slot.actor, true);
+    for (std::size_t i = 0; i < ni; ++i) {
+      slot.range_lo[i] = lo[inputs[i].first];
+      slot.range_hi[i] = hi[inputs[i].first];
+    }
+    for (int c = 0; c < slot.classes; ++c) {
+      const View v = view(level, actor, slot.actor, c);
+      double* mean = &slot.mean[static_cast<std::size_t>(c) * ni];
+      double z = 0;
+      for (std::size_t i = 0; i < ni; ++i) {
+        mean[i] = v.mean[inputs[i].first];
+        z += inputs[i].second * mean[i];
+      }
+      slot.z[static_cast<std::size_t>(c)] = z;
+      if (linear) continue;
+      // The enumerated tracks' part is summed over exactly; the mean keeps the rest.
+      const Projection& proj = term.enumerated[static_cast<std::size_t>(slot.actor)];
+      build_entries(term, proj, slot, slot.entries);
+      const double* prob = entry_probabilities(proj, slot, slot.entries, c, v);
+      for (int q = 0; q < slot.entries.n; ++q)
+        for (std::size_t i = 0; i < ni; ++i)
+          mean[i] -= prob[q] * slot.entries.delta[static_cast<std::size_t>(q) * ni + i];
+    }
+  }
+
+  const std::size_t n_own = term.moving[static_cast<std::size_t>(actor)].tracks.size();
+  const int* own_options = term.key_options[variant].data();
+  const int* key_classes = term.key_classes.data();
+  auto class_of = [&](int q, std::size_t r) {
+    return slots_[r].channel ? key_classes[static_cast<std::size_t>(q) * nr + r] : 0;
+  };
+  if (piecewise_linear(term, actor, mu)) {
+    // No input can reach a bound and the argument stays on one linear piece of the shape: the
+    // value is the forecast's plus each option's and each responder class's contribution.
+    double z0 = term.feature.offset;
+    for (std::size_t i = 0; i < ni; ++i) z0 += inputs[i].second * mu[inputs[i].first];
+    for (const int t : term.moving[static_cast<std::size_t>(actor)].tracks) {
+      const CompiledTrack& track = a.tracks[static_cast<std::size_t>(t)];
+      for (std::size_t o = 0; o < track.options.size(); ++o) {
+        const int to = track.first + static_cast<int>(o);
+        double z = 0;
+        for (std::size_t i = 0; i < ni; ++i) z += inputs[i].second * shift(f, inputs[i].first, to);
+        z_option_[static_cast<std::size_t>(to)] = z;
+      }
+    }
+    for (int q = 0; q < key.size; ++q) {
+      double z = z0;
+      for (std::size_t t = 0; t < n_own; ++t)
+        z += z_option_[static_cast<std::size_t>(
+            own_options[static_cast<std::size_t>(q) * n_own + t])];
+      for (std::size_t r = 0; r < nr; ++r)
+        z += slots_[r].z[static_cast<std::size_t>(class_of(q, r))];
+      key_values_[static_cast<std::size_t>(q)] = term.weight * piece(term.feature.shape, z);
+    }
+  } else {
+    for (int q = 0; q < key.size; ++q) {
+      for (std::size_t i = 0; i < ni; ++i) {
+        double x = mu[inputs[i].first];
+        for (std::size_t t = 0; t < n_own; ++t)
+          x += shift(f, inputs[i].first, own_options[static_cast<std::size_t>(q) * n_own + t]);
+        base_own_[i] = x;
+      }
+      double value;
+      if (linear) {
+        // A bound may bind: enumerate the responders' moving tracks exactly.
+        for (std::size_t r = 0; r < nr; ++r) {
+          Slot& slot = slots_[r];
+          const int cls = class_of(q, r);
+          const Projection& proj = term.moving[static_cast<std::size_t>(slot.actor)];
+          build_entries(term, proj, slot, slot.full);
+          lists_[r] = &slot.full;
+          list_prob_[r] =
+              entry_probabilities(proj, slot, slot.full, cls, view(level, actor, slot.actor, cls));
+        }
+        value = enumerate(term, base_own_.data(), true);
+      } else {
+        std::copy_n(base_own_.begin(), ni, base_.begin());
+        bool clamp = false;
+        for (std::size_t r = 0; r < nr; ++r) {
+          Slot& slot = slots_[r];
+          const int cls = class_of(q, r);
+          for (std::size_t i = 0; i < ni; ++i)
+            base_[i] += slot.mean[static_cast<std::size_t>(cls) * ni + i];
+          lists_[r] = &slot.entries;
+          list_prob_[r] =
+              &slot.entries
+                   .prob[static_cast<std::size_t>(cls) * static_cast<std::size_t>(slot.entries.n)];
+        }
+        for (std::size_t i = 0; i < ni && !clamp; ++i) {
+          double lo = base_[i], hi = base_[i];
+          for (std::size_t r = 0; r < nr; ++r) {
+            const Slot::Entries& e = *lists_[r];
+            double elo = INFINITY, ehi = -INFINITY;
+            for (int q2 = 0; q2 < e.n; ++q2) {
+              elo = std::min(elo, e.delta[static_cast<std::size_t>(q2) * ni + i]);
+              ehi = std::max(ehi, e.delta[static_cast<std::size_t>(q2) * ni + i]);
+            }
+            lo += elo;
+            hi += ehi;
+          }
+          const int v = inputs[i].first;
+          clamp = lo < m_.lo(v) || hi > m_.hi(v);
+        }
+        value = enumerate(term, base_.data(), clamp);
+      }
+      key_values_[static_cast<std::size_t>(q)] = term.weight * value;
+    }
+  }
+  const std::size_t priority = static_cast<std::size_t>(term.priority);
+  const int* of_joint = key.of_joint.data();
+  for (int j = 0; j < a.n_joint; ++j) {
+    const double v = key_values_[static_cast<std::size_t>(of_joint[j])];
+    eu[j] += v;
+    if (ex) ex[static_cast<std::size_t>(j) * np_ + priority] += v;
+  }
+}
+
+// Is the term's expectation exact in closed form for every key? Yes when no combination of the
+// owner's options and the responders' choices can push an input past its bounds, and the
+// argument z stays on one linear piece of the shape (always, for a linear shape).
+bool Decider::piecewise_linear(const CompiledTerm& term, int actor, const double* mu) {
+  const auto& inputs = term.feature.inputs;
+  const CompiledActor& a = m_.actors[static_cast<std::size_t>(actor)];
+  double z_lo = term.feature.offset, z_hi = z_lo;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const int v = inputs[i].first;
+    double lo = mu[v], hi = lo;
+    for (const int t : term.moving[static_cast<std::size_t>(actor)].tracks) {
+      const CompiledTrack& track = a.tracks[static_cast<std::size_t>(t)];
+      double tlo = INFINITY, thi = -INFINITY;
+      for (std::size_t o = 0; o < track.options.size(); ++o) {
+        const double x = shift(a.forecast, v, track.first + static_cast<int>(o));
+        tlo = std::min(tlo, x);
+        thi = std::max(thi, x);
+      }
+      lo += tlo;
+      hi += thi;
+    }
+    for (std::size_t r = 0; r < term.responders.size(); ++r) {
+      lo += slots_[r].range_lo[i];
+      hi += slots_[r].range_hi[i];
+    }
+    if (lo < m_.lo(v) || hi > m_.hi(v)) return false;
+    const double w = inputs[i].second;
+    z_lo += w * (w > 0 ? lo : hi);
+    z_hi += w * (w > 0 ? hi : lo);
+  }
+  switch (term.feature.shape) {
+    case Shape::linear:
+      return true;
+    case Shape::logistic:
+      return z_lo == z_hi;
+    case Shape::hinge:
+    case Shape::step:
+      return z_hi < 0 || z_lo >= 0;
+    case Shape::ramp:
+      return z_hi <= 0 || z_lo >= 1 || (z_lo >= 0 && z_hi <= 1);
+  }
+  return false;
+}
+
+// The lowest (or highest) shift an actor's options can add to each variable of a forecast, over
+// all its options (a policy gives every option it does not rule out positive probability).
+const double* Decider::range(int forecast, int actor, bool high) {
+  const std::size_t f = static_cast<std::size_t>(forecast);
+  const auto ai = static_cast<Eigen::Index>(actor);
+  if (!range_done_[f][static_cast<std::size_t>(actor)]) {
+    const CompiledActor& b = m_.actors[static_cast<std::size_t>(actor)];
+    range_lo_[f].col(ai).setZero();
+    range_hi_[f].col(ai).setZero();
+    for (const auto& track : b.tracks) {
+      const auto cols =
+          P_[f].middleCols(track.first, static_cast<Eigen::Index>(track.options.size()));
+      range_lo_[f].col(ai) += cols.rowwise().minCoeff();
+      range_hi_[f].col(ai) += cols.rowwise().maxCoeff();
+    }
+    range_done_[f][static_cast<std::size_t>(actor)] = 1;
+  }
+  return (high ? range_hi_[f] : range_lo_[f]).col(ai).data();
+}
+
+void Decider::mean_shift(int forecast, int actor, const double* track, double* mean) const {
+  const CompiledActor& b = m_.actors[static_cast<std::size_t>(actor)];
+  Eigen::Map<Eigen::VectorXd>(mean, m_.n).noalias() =
+      P_[static_cast<std::size_t>(forecast)].middleCols(b.tracks.front().first, b.n_options) *
+      Eigen::Map<const Eigen::VectorXd>(track, b.n_options);
+}
+
+// A responder's distinct shifts of the term's inputs over a projection of its options (options
+// with the same shifts share an entry); built once per term evaluation.
+void Decider::build_entries(const CompiledTerm& term, const Projection& proj, Slot& slot,
+                            Slot::Entries& e) {
+  if (e.built) return;
+  const auto& inputs = term.feature.inputs;
+  const std::size_t ni = inputs.size();
+  const CompiledActor& b = m_.actors[static_cast<std::size_t>(slot.actor)];
+  const int f = m_.actors[static_cast<std::size_t>(term.actor)].forecast;
+  e.n = 0;
+  e.delta.resize(static_cast<std::size_t>(proj.size) * ni);
+  e.z.resize(static_cast<std::size_t>(proj.size));
+  e.of_projected.resize(static_cast<std::size_t>(proj.size));
+  for (int p = 0; p < proj.size; ++p) {
+    double* row = &e.delta[static_cast<std::size_t>(e.n) * ni];
+    const int rep = proj.representative[static_cast<std::size_t>(p)];
+    for (std::size_t i = 0; i < ni; ++i) {
+      double x = 0;
+      for (const int t : proj.tracks) x += shift(f, inputs[i].first, b.track_option(rep, t));
+      row[i] = x;
+    }
+    int match = e.n;
+    for (int q = 0; q < e.n && match == e.n; ++q)
+      if (std::equal(row, row + ni, &e.delta[static_cast<std::size_t>(q) * ni])) match = q;
+    e.of_projected[static_cast<std::size_t>(p)] = match;
+    if (match == e.n) {
+      double z = 0;
+      for (std::size_t i = 0; i < ni; ++i) z += inputs[i].second * row[i];
+      e.z[static_cast<std::size_t>(e.n)] = z;
+      ++e.n;
+    }
+  }
+  e.prob.assign(static_cast<std::size_t>(slot.classes) * static_cast<std::size_t>(e.n), 0.0);
+  e.prob_done.assign(static_cast<std::size_t>(slot.classes), 0);
+  e.built = true;
+}
+
+// The probability of each entry under the responder's policy in a class.
+const double* Decider::entry_probabilities(const Projection& proj, Slot& slot, Slot::Entries& e,
+                                           int cls, const View& v) {
+  double* prob = &e.prob[static_cast<std::size_t>(cls) * static_cast<std::size_t>(e.n)];
+  if (e.prob_done[static_cast<std::size_t>(cls)]) return prob;
+  const CompiledActor& b = m_.actors[static_cast<std::size_t>(slot.actor)];
+  for (int j = 0; j < b.n_joint; ++j)
+    prob[e.of_projected[static_cast<std::size_t>(proj.of_joint[static_cast<std::size_t>(j)])]] +=
+        v.joint[j];
+  e.prob_done[static_cast<std::size_t>(cls)] = 1;
+  return prob;
+}
+
+// E[shape(offset + sum w_v clamp(base_v + responders' shifts))] over the product of the
+// responders' entries (lists_, list_prob_). Without a bound in reach each entry adds a fixed
+// amount to the argument; otherwise every input is clamped to its bounds.
+double Decider::enumerate(const CompiledTerm& term, const double* base, bool clamp) {
+  const auto& inputs = term.feature.inputs;
+  const std::size_t ni = inputs.size();
+  const std::size_t nr = term.responders.size();
+  std::vector<int>& index = index_;
+  std::fill(index.begin(), index.end(), 0);
+  double z0 = term.feature.offset;
+  if (!clamp)
+    for (std::size_t i = 0; i < ni; ++i) z0 += inputs[i].second * base[i];
+  double total = 0;
+  for (;;) {
+    double p = 1, z = z0;
+    for (std::size_t r = 0; r < nr; ++r) p *= list_prob_[r][index[r]];
+    if (p > 0) {
+      if (clamp) {
+        for (std::size_t i = 0; i < ni; ++i) {
+          double x = base[i];
+          for (std::size_t r = 0; r < nr; ++r)
+            x += lists_[r]->delta[static_cast<std::size_t>(index[r]) * ni + i];
+          const int v = inputs[i].first;
+          z += inputs[i].second * std::clamp(x, m_.lo(v), m_.hi(v));
+        }
+      } else {
+        for (std::size_t r = 0; r < nr; ++r) z += lists_[r]->z[static_cast<std::size_t>(index[r])];
+      }
+      total += p * apply_shape(term.feature.shape, z);
+    }
+    std::size_t r = 0;
+    while (r < nr && ++index[r] == lists_[r]->n) index[r++] = 0;
+    if (r == nr) break;
+  }
+  return total;
+}
+
+// The responder's policy as the anticipator expects it at this level and class.
+Decider::View Decider::view(int level, int anticipator, int responder, int cls) {
+  if (level >= 2) return response(level, anticipator, responder, cls);
+  const std::size_t pair =
+      static_cast<std::size_t>(anticipator) * na_ + static_cast<std::size_t>(responder);
+  std::vector<double>& mean = plain_mean_[0][pair];
+  const double* track = prev_track_[static_cast<std::size_t>(responder)].data();
+  if (!plain_mean_done_[0][pair]) {
+    mean_shift(m_.actors[static_cast<std::size_t>(anticipator)].forecast, responder, track,
+               mean.data());
+    plain_mean_done_[0][pair] = 1;
+  }
+  return {in_->sigma_prev[static_cast<std::size_t>(responder)].data(), track, mean.data()};
+}
+
+// Step 4: responder j's policy as anticipator i expects it at depth `level` if i takes an option
+// of class `cls`: where j is headed (last week's target at depth 2, this week's depth-(level-1)
+// target above), with leverage damping following i's option instead of the one in force, and the
+// demands on j that the option would trigger (or end) weighing on j's levels on the demanded
+// tracks, at the credibility i gives them.
+Decider::View Decider::response(int level, int anticipator, int responder, int cls) {
+  const std::size_t l = static_cast<std::size_t>(level - 1);
+  const std::size_t pair =
+      static_cast<std::size_t>(anticipator) * na_ + static_cast<std::size_t>(responder);
+  const Channel& ch = m_.channel(anticipator, responder);
+  const CompiledActor& a = m_.actors[static_cast<std::size_t>(anticipator)];
+  const CompiledActor& b = m_.actors[static_cast<std::size_t>(responder)];
+  const std::size_t nb = static_cast<std::size_t>(b.n_joint);
+  const std::size_t ri = static_cast<std::size_t>(responder);
+  const double* base =
+      level == 2 ? in_->target_prev[ri].data() : policy_at(level - 1, responder, true).data();
+  const double* base_track =
+      level == 2 ? prev_target_track_[ri].data() : policy_track_[l - 1][ri].data();
+  if (ch.empty()) {
+    std::vector<double>& mean = plain_mean_[l][pair];
+    if (!plain_mean_done_[l][pair]) {
+      mean_shift(a.forecast, responder, base_track, mean.data());
+      plain_mean_done_[l][pair] = 1;
+    }
+    return {base, base_track, mean.data()};
+  }
+  const std::size_t nopt = static_cast<std::size_t>(b.n_options);
+  double* sigma = &response_[l][pair][static_cast<std::size_t>(cls) * nb];
+  double* track = &response_track_[l][pair][static_cast<std::size_t>(cls) * nopt];
+  double* mean =
+      &response_mean_[l][pair][static_cast<std::size_t>(cls) * static_cast<std::size_t>(m_.n)];
+  if (response_done_[l][pair][static_cast<std::size_t>(cls)]) return {sigma, track, mean};
+  const int rep = ch.classes.representative[static_cast<std::size_t>(cls)];
+  const int now = in_->current[static_cast<std::size_t>(anticipator)];
+  // Log-weight per response key.
+  weights_.assign(ch.response_rep.size(), 0.0);
+  for (const int li : ch.leverages) {
+    const CompiledLeverage& lev = m_.leverage[static_cast<std::size_t>(li)];
+    const double shift_log = std::log1p(-damping(lev, a.option(rep, lev.track))) -
+                             std::log1p(-damping(lev, a.option(now, lev.track)));
+    for (std::size_t key = 0; key < weights_.size(); ++key)
+      weights_[key] +=
+          shift_log * lev.escalatory_count[static_cast<std::size_t>(ch.response_rep[key])];
+  }
+  if (!ch.rules.empty()) {
+    class_forecast(ch, cls);
+    const double* xc = xc_.data();
+    for (const int rule : ch.rules) {
+      const CompiledRule& r = m_.rules[static_cast<std::size_t>(rule)];
+      const CompiledDemand& dem = r.demand;
+      const double cred = dem.credibility >= 0 ? in_->x(dem.credibility) : 1.0;
+      auto severity = [&](const double* x) {
+        return std::clamp(dem.severity.linear(x), 0.0, dem.severity_max);
+      };
+      const bool active_now = in_->rule_active[static_cast<std::size_t>(rule)] != 0;
+      const double now_cost = active_now ? severity(in_->x.data()) : 0.0;
+      double then_cost = 0;
+      if (r.when.eval(xc, levels_c_.data(), in_->step)) {
+        double p = 1;
+        if (!active_now) {
+          p = r.probability_metric >= 0
+                  ? std::clamp(m_.metrics[static_cast<std::size_t>(r.probability_metric)].eval(xc),
+                               0.0, 1.0)
+                  : r.probability;
+          p = 1 - std::pow(1 - p, a.horizon);  // the chance it fires within the horizon
+        }
+        then_cost = p * severity(xc);
+      }
+      const double change = cred * (then_cost - now_cost);
+      if (change == 0) continue;
+      const CompiledTrack& t = b.tracks[static_cast<std::size_t>(dem.track)];
+      for (std::size_t key = 0; key < weights_.size(); ++key) {
+        const int level_b =
+            t.options[static_cast<std::size_t>(b.option(ch.response_rep[key], dem.track))].level;
+        weights_[key] -= b.lambda * change * std::max(0, dem.level - level_b) / dem.level;
+      }
+    }
+  }
+  for (auto& w : weights_) w = std::exp(w);
+  // The base policy's mass and track marginals per response key, once per level and pair: the
+  // reweighted marginals are then a weighted sum over the keys.
+  const std::size_t nkeys = ch.response_rep.size();
+  std::vector<double>& agg = aggregate_[l][pair];
+  if (!aggregate_done_[l][pair]) {
+    agg.assign(nkeys * (nopt + 1), 0.0);
+    const std::size_t nt = b.tracks.size();
+    const int* local = b.joint_local.data();
+    for (std::size_t j = 0; j < nb; ++j, local += nt) {
+      double* row = &agg[static_cast<std::size_t>(ch.response_key[j]) * (nopt + 1)];
+      row[nopt] += base[j];
+      for (std::size_t t = 0; t < nt; ++t) row[local[t]] += base[j];
+    }
+    aggregate_done_[l][pair] = 1;
+  }
+  double total = 0;
+  for (std::size_t key = 0; key < nkeys; ++key)
+    total += weights_[key] * agg[key * (nopt + 1) + nopt];
+  for (auto& w : weights_) w /= total;
+  std::fill(track, track + nopt, 0.0);
+  for (std::size_t key = 0; key < nkeys; ++key) {
+    const double* row = &agg[key * (nopt + 1)];
+    for (std::size_t o = 0; o < nopt; ++o) track[o] += weights_[key] * row[o];
+  }
+  for (std::size_t j = 0; j < nb; ++j)
+    sigma[j] = base[j] * weights_[static_cast<std::size_t>(ch.response_key[j])];
+  mean_shift(a.forecast, responder, track, mean);
+  response_done_[l][pair][static_cast<std::size_t>(cls)] = 1;
+  return {sigma, track, mean};
+}
+
+// The anticipator's forecast of the whole state (and its levels) if it holds the options of this
+// class on the tracks that can trigger the channel's rules: the base forecast plus their shifts,
+// clamped to the bounds.
+void Decider::class_forecast(const Channel& ch, int cls) {
+  const CompiledActor& a = m_.actors[static_cast<std::size_t>(ch.anticipator)];
+  const int rep = ch.classes.representative[static_cast<std::size_t>(cls)];
+  xc_ = mu_[static_cast<std::size_t>(a.forecast)];
+  levels_c_ = in_->levels;
+  for (const int t : ch.rule_tracks) {
+    const CompiledTrack& track = a.tracks[static_cast<std::size_t>(t)];
+    const int o = a.option(rep, t);
+    xc_ += P_[static_cast<std::size_t>(a.forecast)].col(track.first + o);
+    levels_c_[static_cast<std::size_t>(track.slot)] =
+        track.options[static_cast<std::size_t>(o)].level;
+  }
+  xc_ = xc_.cwiseMax(m_.lo).cwiseMin(m_.hi);
+}
+
+// Step 5: the logit policy at a level: exp(lambda * EU) times (1 - d) per escalatory track under
+// each leverage of which the actor is the target (d from the option in force); pins force tracks.
+const std::vector<double>& Decider::policy_at(int level, int actor, bool target) {
+  const std::size_t l = static_cast<std::size_t>(level - 1), ai = static_cast<std::size_t>(actor);
+  std::vector<double>& sigma = policy_[target][l][ai];
+  if (policy_done_[target][l][ai]) return sigma;
+  const CompiledActor& a = m_.actors[ai];
+  const std::vector<double>& eu = utility(level, actor);
+  for (int j = 0; j < a.n_joint; ++j) {
+    double u = eu[static_cast<std::size_t>(j)];
+    if (target)
+      for (std::size_t t = 0; t < a.tracks.size(); ++t)
+        u += own_inertia_[static_cast<std::size_t>(a.track_option(j, static_cast<int>(t)))];
+    sigma[static_cast<std::size_t>(j)] = a.lambda * u;
+  }
+  for (const int li : a.leverages) {
+    const CompiledLeverage& lev = m_.leverage[static_cast<std::size_t>(li)];
+    const int option = m_.actors[static_cast<std::size_t>(lev.actor)].option(
+        in_->current[static_cast<std::size_t>(lev.actor)], lev.track);
+    const double log_keep = std::log1p(-damping(lev, option));
+    for (int j = 0; j < a.n_joint; ++j)
+      sigma[static_cast<std::size_t>(j)] +=
+          log_keep * lev.escalatory_count[static_cast<std::size_t>(j)];
+  }
+  for (std::size_t t = 0; t < a.tracks.size(); ++t) {
+    const int pin = in_->pins[static_cast<std::size_t>(a.tracks[t].slot)];
+    if (pin < 0) continue;
+    for (int j = 0; j < a.n_joint; ++j)
+      if (a.option(j, static_cast<int>(t)) != pin) sigma[static_cast<std::size_t>(j)] = -INFINITY;
+  }
+  softmax(sigma);
+  if (target) track_marginals(actor, sigma.data(), policy_track_[l][ai].data());
+  policy_done_[target][l][ai] = 1;
+  return sigma;
+}
+
+double Decider::damping(const CompiledLeverage& l, int option) const {
+  return std::min(l.max_damping,
+                  l.damping[static_cast<std::size_t>(option)] * std::max(0.0, in_->x(l.variable)));
+}
+
+void Decider::explain(int actor, double* out) {
+  const CompiledActor& a = m_.actors[static_cast<std::size_t>(actor)];
+  std::vector<double> eu(static_cast<std::size_t>(a.n_joint));
+  utility_into(a.depth, actor, eu.data(), out);
+  for (const int li : a.leverages) {
+    const CompiledLeverage& lev = m_.leverage[static_cast<std::size_t>(li)];
+    const int option = m_.actors[static_cast<std::size_t>(lev.actor)].option(
+        in_->current[static_cast<std::size_t>(lev.actor)], lev.track);
+    const double log_keep = std::log1p(-damping(lev, option));
+    if (a.lambda > 0)
+      for (int j = 0; j < a.n_joint; ++j)
+        out[static_cast<std::size_t>(j) * np_ + static_cast<std::size_t>(m_.damping_priority)] +=
+            log_keep * lev.escalatory_count[static_cast<std::size_t>(j)] / a.lambda;
+  }
+}
+
+}  // namespace stancesim
