@@ -1,8 +1,11 @@
 #include "analysis/check_runner.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "core/error.hpp"
 #include "core/rng.hpp"
@@ -15,31 +18,47 @@
 namespace stancesim {
 
 WindowedOutcomes run_for_checks(const std::vector<Check>& checks, const CheckRunConfig& config) {
-  // scenario name -> (file, windows needed, a check that needs it for messages)
+  // One ensemble per (scenario, views, horizon): its file, the windows the checks read, the
+  // checks that need it (for messages).
+  struct Run {
+    std::string name, file;
+    std::vector<std::string> views;
+    int steps = 0;
+    bool operator<(const Run& o) const {
+      return std::tie(name, views, steps) < std::tie(o.name, o.views, o.steps);
+    }
+  };
   struct Need {
-    std::string file;
     std::set<Window> windows;
     std::vector<const Check*> by;
   };
-  std::map<std::string, Need> needs;
+  std::map<Run, Need> needs;
   for (const auto& c : checks) {
-    auto& n = needs[c.scenario];
-    n.file = c.scenario_file;
+    auto& n = needs[Run{c.scenario, c.scenario_file, c.views, c.steps}];
     n.windows.insert(c.window);
     n.by.push_back(&c);
     if (!c.reference.empty()) {
-      auto& r = needs[c.reference];
-      r.file = c.reference_file;
+      auto& r = needs[Run{c.reference, c.reference_file, c.reference_views, c.steps}];
       r.windows.insert(c.reference_window);
       r.by.push_back(&c);
     }
   }
   WindowedOutcomes out;
-  for (const auto& [name, need] : needs) {
+  for (const auto& [run, need] : needs) {
+    std::vector<std::string> views = run.views.empty() ? config.views : run.views;
     LoadedScenario loaded =
-        load_scenario(need.file, ScenarioOptions{config.model_dir, config.views, config.sets});
+        load_scenario(run.file, ScenarioOptions{config.model_dir, views, config.sets});
     loaded.scenario.runs = config.runs;
     loaded.scenario.seed = config.seed;
+    if (run.steps > 0) {
+      for (const Check* c : need.by)
+        for (const auto& s : loaded.scenario.shocks)
+          if (s.to > run.steps)
+            throw InputError(c->loc, "check '" + c->id + "' runs '" + run.name + "' to " +
+                                         std::to_string(run.steps) + " steps but shock '" + s.id +
+                                         "' acts later");
+      loaded.scenario.steps = run.steps;
+    }
     const CompiledModel model = compile(loaded.model, loaded.scenario);
     std::vector<Window> windows(need.windows.begin(), need.windows.end());
     std::vector<Outcomes> calculators;
@@ -47,15 +66,15 @@ WindowedOutcomes run_for_checks(const std::vector<Check>& checks, const CheckRun
       if (w.to > model.steps)
         for (const Check* c : need.by)
           throw InputError(c->loc, "check '" + c->id + "' needs steps up to " +
-                                       std::to_string(w.to) + " but '" + name + "' runs " +
+                                       std::to_string(w.to) + " but '" + run.name + "' runs " +
                                        std::to_string(model.steps));
       calculators.emplace_back(model, w.from, w.to);
     }
     const std::size_t nm = calculators.front().names().size();
     std::vector<EnsembleOutcomes> results(windows.size());
     for (auto& r : results) {
-      r.scenario = name;
-      r.source = need.file;
+      r.scenario = run.name;
+      r.source = run.file;
       r.seed = config.seed;
       r.runs = config.runs;
       r.metrics = calculators.front().names();
@@ -71,14 +90,45 @@ WindowedOutcomes run_for_checks(const std::vector<Check>& checks, const CheckRun
           for (std::size_t w = 0; w < windows.size(); ++w)
             calculators[w].compute(record, &slot.values[w * nm]);
         },
-        [&](int run, Slot& slot) {
+        [&](int r, Slot& slot) {
           for (std::size_t w = 0; w < windows.size(); ++w)
             std::copy_n(&slot.values[w * nm], nm,
-                        &results[w].values[static_cast<std::size_t>(run) * nm]);
+                        &results[w].values[static_cast<std::size_t>(r) * nm]);
         });
     for (std::size_t w = 0; w < windows.size(); ++w)
-      out[{name, windows[w]}] = std::move(results[w]);
+      out[EnsembleKey{run.name, run.views, run.steps, windows[w]}] = std::move(results[w]);
   }
+  return out;
+}
+
+std::vector<NullModel> null_models(const ModelSpec& spec) {
+  std::vector<std::string> actors;
+  for (const auto& a : spec.actors)
+    if (a.deciding) actors.push_back(a.id);
+  auto build = [&](const std::string& kind, const std::vector<std::string>& who,
+                   const std::string& actor) {
+    NullModel m;
+    m.kind = kind;
+    m.actor = actor;
+    m.name = actor.empty() ? kind : kind + "_" + actor;
+    for (const auto& id : who) {
+      const Actor& a = *spec.find_actor(id);
+      if (kind == "random") {
+        m.sets.push_back("actor." + id + ".lambda=0");
+        continue;
+      }
+      m.sets.push_back(fmt::format("actor.{}.switch_cost={}", id, kFrozenSwitchCost));
+      for (const auto& t : a.tracks)
+        if (t.inertia)
+          m.sets.push_back(
+              fmt::format("actor.{}.track.{}.switch_cost={}", id, t.id, kFrozenSwitchCost));
+    }
+    return m;
+  };
+  std::vector<NullModel> out;
+  for (const char* kind : {"frozen", "random"}) out.push_back(build(kind, actors, ""));
+  for (const auto& id : actors)
+    for (const char* kind : {"frozen", "random"}) out.push_back(build(kind, {id}, id));
   return out;
 }
 

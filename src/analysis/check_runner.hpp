@@ -23,6 +23,18 @@ struct CheckRunConfig {
 // One paired ensemble per scenario the checks name; per-run outcomes for every window they use.
 WindowedOutcomes run_for_checks(const std::vector<Check>& checks, const CheckRunConfig& config);
 
+// A null model: every deciding actor (or one of them) frozen at its initial options by a switching
+// cost no gain can pay, or choosing at random (logit precision 0), built as parameter overrides
+// of the model in memory. A check is evidence only if such a wrong model fails it.
+struct NullModel {
+  std::string name;   // "frozen", "random", "frozen_<actor>", "random_<actor>"
+  std::string kind;   // "frozen" or "random"
+  std::string actor;  // empty: every deciding actor
+  std::vector<std::string> sets;
+};
+inline constexpr double kFrozenSwitchCost = 1000;
+std::vector<NullModel> null_models(const ModelSpec& spec);
+
 // A parameter the robustness study varies, with its range.
 struct SampledParameter {
   std::string path;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <boost/math/distributions/normal.hpp>
 #include <charconv>
 #include <cmath>
@@ -121,14 +122,19 @@ std::vector<Check> load_checks(const std::vector<std::string>& files,
       c.claims = f.claims(claims, claims_file);
       std::tie(c.scenario, c.scenario_file) = scenario_file(f, "scenario");
       c.window = read_window(f, "window");
+      if (f.has("views")) c.views = f.strings("views");
+      if (f.has("reference_views")) c.reference_views = f.strings("reference_views");
+      if (f.has("steps")) c.steps = f.integer("steps", 1, 520);
+      if (f.has("control")) c.control = f.string("control");
       if (f.has("reference")) {
         std::tie(c.reference, c.reference_file) = scenario_file(f, "reference");
         c.reference_window =
             f.has("reference_window") ? read_window(f, "reference_window") : c.window;
-      } else if (f.has("reference_window")) {
-        c.reference = c.scenario;  // two windows of the same scenario, paired by run
+      } else if (f.has("reference_window") || f.has("reference_views")) {
+        c.reference = c.scenario;  // two windows or views of the same scenario, paired by run
         c.reference_file = c.scenario_file;
-        c.reference_window = read_window(f, "reference_window");
+        c.reference_window =
+            f.has("reference_window") ? read_window(f, "reference_window") : c.window;
       }
       c.metric_loc = f.loc("metric");
       const toml::node& m = f.required("metric");
@@ -147,6 +153,12 @@ std::vector<Check> load_checks(const std::vector<std::string>& files,
         f.fail("statistic", "'statistic': expected mean or share_of_runs");
       }
       c.expect = read_condition(f, "expect");
+      if (c.equivalence() && c.control.empty())
+        f.fail("expect",
+               "an equivalence check (\"abs < x\") names its positive control: the "
+               "check of the same mechanism that must move ('control')");
+      if (!c.equivalence() && !c.control.empty())
+        f.fail("control", "'control' belongs to equivalence checks (expect = \"abs < x\")");
       f.done();
       checks.push_back(std::move(c));
     }
@@ -156,6 +168,16 @@ std::vector<Check> load_checks(const std::vector<std::string>& files,
     for (std::size_t j = 0; j < i; ++j)
       if (checks[i].id == checks[j].id)
         throw InputError(checks[i].loc, "duplicate check id '" + checks[i].id + "'");
+  for (const auto& c : checks) {
+    if (c.control.empty()) continue;
+    const auto it = std::find_if(checks.begin(), checks.end(),
+                                 [&](const Check& o) { return o.id == c.control; });
+    if (it == checks.end())
+      throw InputError(c.loc, "check '" + c.id + "': unknown control check '" + c.control + "'");
+    if (it->equivalence())
+      throw InputError(c.loc, "check '" + c.id + "': its control '" + c.control +
+                                  "' must expect a change, not equivalence");
+  }
   return checks;
 }
 
@@ -206,11 +228,11 @@ bool interval_meets(const Condition& e, double lo, double hi) {
 CheckResult evaluate(const Check& c, const WindowedOutcomes& outcomes) {
   CheckResult r;
   r.check = &c;
-  const auto& scenario = outcomes.at({c.scenario, c.window});
+  const auto& scenario = outcomes.at(c.key());
   const std::vector<double> v = per_run(c, scenario);
   Difference d;
   if (!c.reference.empty()) {
-    const auto& reference = outcomes.at({c.reference, c.reference_window});
+    const auto& reference = outcomes.at(c.reference_key());
     check_pairable(reference, scenario);
     d = paired_difference(per_run(c, reference), v);
   } else if (c.share_of_runs) {
@@ -228,43 +250,66 @@ CheckResult evaluate(const Check& c, const WindowedOutcomes& outcomes) {
   return r;
 }
 
-std::string checks_csv(const std::vector<CheckResult>& results) {
+std::string check_kind(const Check& c) {
+  if (c.equivalence()) return "equivalence";
+  return c.reference.empty() ? "threshold" : "direction";
+}
+
+std::string checks_csv(const std::vector<CheckResult>& results,
+                       const std::vector<std::string>& null_names) {
   CsvBuffer out;
-  out.raw("check,scenario,reference,metric,expected,observed,ci_low,ci_high,passed,claims\n");
+  out.raw("check,kind,scenario,reference,metric,expected,observed,ci_low,ci_high,passed,claims");
+  for (const auto& n : null_names) out.raw(",passed_" + n + ",observed_" + n);
+  out.newline();
   for (const auto& r : results) {
     const Check& c = *r.check;
-    std::string scenario = c.scenario + window_text(c.window);
+    auto label = [&](const std::string& name, const std::vector<std::string>& views,
+                     const Window& w) {
+      std::string text = name;
+      for (const auto& v : views) text += "@" + v;
+      if (c.steps > 0) text += fmt::format("/{}w", c.steps);
+      return text + window_text(w);
+    };
+    std::string scenario = label(c.scenario, c.views, c.window);
     std::string reference =
-        c.reference.empty() ? "" : c.reference + window_text(c.reference_window);
+        c.reference.empty() ? "" : label(c.reference, c.reference_views, c.reference_window);
     std::string metric =
         (c.share_of_runs ? "share_of_runs(" + c.metric_text + " " + c.where.text + ")"
                          : "mean(" + c.metric_text + ")");
     if (!c.reference.empty()) metric = "difference of " + metric;
     std::string claims;
     for (const auto& id : c.claims) claims += (claims.empty() ? "" : ";") + id;
-    out.field(c.id).comma().field(scenario).comma().field(reference).comma().field(metric).comma();
-    out.field(c.expect.text)
-        .comma()
-        .fixed4(r.observed)
-        .comma()
-        .fixed4(r.ci_low)
-        .comma()
-        .fixed4(r.ci_high);
-    out.comma().raw(r.passed ? "true" : "false").comma().field(claims).newline();
+    out.field(c.id).comma().raw(check_kind(c)).comma().field(scenario).comma().field(reference);
+    out.comma().field(metric).comma().field(c.expect.text).comma().fixed4(r.observed);
+    out.comma().fixed4(r.ci_low).comma().fixed4(r.ci_high);
+    out.comma().raw(r.passed ? "true" : "false").comma().field(claims);
+    for (std::size_t n = 0; n < null_names.size(); ++n)
+      out.comma().raw(r.nulls[n].passed ? "true" : "false").comma().fixed4(r.nulls[n].observed);
+    out.newline();
   }
   return std::move(out.str());
 }
 
-std::string checks_table(const std::vector<CheckResult>& results) {
-  std::string out = fmt::format("{:<44} {:>10} {:>9} {:>19}  {}\n", "check", "expected", "observed",
-                                "95% CI", "");
+std::string checks_table(const std::vector<CheckResult>& results,
+                         const std::vector<std::string>& null_names) {
+  // With null models, the columns for the all-actor nulls: does a wrong model pass too?
+  std::vector<std::size_t> shown;
+  for (std::size_t n = 0; n < null_names.size(); ++n)
+    if (null_names[n] == "frozen" || null_names[n] == "random") shown.push_back(n);
+  std::string out = fmt::format("{:<44} {:>10} {:>9} {:>19}  {:<4}", "check", "expected",
+                                "observed", "95% CI", "");
+  for (const std::size_t n : shown) out += fmt::format(" {:>8}", null_names[n]);
+  out += "\n";
   int passed = 0;
   for (const auto& r : results) {
     passed += r.passed;
-    out += fmt::format("{:<44} {:>10} {:>9.3f} {:>19}  {}\n", r.check->id.substr(0, 44),
+    out += fmt::format("{:<44} {:>10} {:>9.3f} {:>19}  {:<4}", r.check->id.substr(0, 44),
                        r.check->expect.text, r.observed,
                        fmt::format("[{:.3f}, {:.3f}]", r.ci_low, r.ci_high),
                        r.passed ? "pass" : "FAIL");
+    for (const std::size_t n : shown)
+      out += fmt::format(" {:>8}", r.nulls[n].passed ? "passes" : "fails");
+    out += "\n";
   }
   out += fmt::format("{} of {} checks pass\n", passed, results.size());
   return out;

@@ -19,12 +19,19 @@ std::string header() {
   return "[checks]\nscenarios = \"" + source_dir() + "/scenarios\"\n\n";
 }
 
+// Loads one check (an equivalence check gets a control check beside it).
 Check one_check(const std::string& body) {
   Scratch scratch("checks");
   const auto file = (scratch.path() / "c.toml").string();
-  write_file(file, header() + "[[check]]\n" + body);
+  const bool equivalence = body.find("abs <") != std::string::npos;
+  write_file(file,
+             header() + "[[check]]\n" + body +
+                 (equivalence ? "control = \"moves\"\n\n[[check]]\nid = \"moves\"\nstatement "
+                                "= \"m\"\nclaims = [\"U01\"]\nscenario = \"baseline\"\nmetric "
+                                "= \"x\"\nstatistic = \"mean\"\nexpect = \"> 0\"\n"
+                              : ""));
   auto checks = load_checks({file}, kClaims, "claims.csv");
-  REQUIRE(checks.size() == 1);
+  REQUIRE(checks.size() == (equivalence ? 2u : 1u));
   return checks[0];
 }
 
@@ -54,7 +61,8 @@ TEST_CASE("a check passes only when its whole interval meets the expectation") {
       "id = \"t\"\nstatement = \"s\"\nclaims = [\"U01\"]\nscenario = \"baseline\"\nmetric = \"x\"\n"
       "statistic = \"mean\"\n";
   WindowedOutcomes out;
-  out[{"baseline", Window{}}] = ensemble("baseline", {0.79, 0.81, 0.83, 0.85, 0.87});
+  out[EnsembleKey{"baseline", {}, 0, Window{}}] =
+      ensemble("baseline", {0.79, 0.81, 0.83, 0.85, 0.87});
   // mean 0.83, sd 0.0316, half-width 2.776 * 0.01414 = 0.039: interval [0.791, 0.869]
   CHECK(evaluate(one_check(body + "expect = \">= 0.78\"\n"), out).passed);
   const Check strict = one_check(body + "expect = \">= 0.8\"\n");
@@ -80,12 +88,13 @@ TEST_CASE("paired checks compare a scenario with a reference run by run") {
       "metric = { x = 2 }\nstatistic = \"mean\"\nexpect = \"> 0\"\n");
   CHECK(c.metric_text == "2*x");
   WindowedOutcomes out;
-  out[{"baseline", Window{}}] = ensemble("baseline", {1, 2, 3, 4});
-  out[{"nk_nuclear_test", Window{}}] = ensemble("nk_nuclear_test", {1.1, 2.1, 3.2, 4.1});
+  out[EnsembleKey{"baseline", {}, 0, Window{}}] = ensemble("baseline", {1, 2, 3, 4});
+  out[EnsembleKey{"nk_nuclear_test", {}, 0, Window{}}] =
+      ensemble("nk_nuclear_test", {1.1, 2.1, 3.2, 4.1});
   const CheckResult r = evaluate(c, out);
   CHECK(r.observed == doctest::Approx(0.25));  // mean of 2 * (0.1, 0.1, 0.2, 0.1)
   CHECK(r.passed);
-  out[{"nk_nuclear_test", Window{}}].seed = 2;
+  out[EnsembleKey{"nk_nuclear_test", {}, 0, Window{}}].seed = 2;
   CHECK_THROWS_WITH_AS(evaluate(c, out), doctest::Contains("cannot pair"), InputError);
 }
 
@@ -112,6 +121,15 @@ TEST_CASE("bad check files are input errors with positions") {
        9, "1 <= from <= to"},
       {base + "scenario = \"baseline\"\nmetric = \"x\"\nstatistic = \"mean\"\nexpct = \"> 0\"\n",
        11, "did you mean 'expect'"},
+      {base + "scenario = \"baseline\"\nmetric = \"x\"\nstatistic = \"mean\"\nexpect = \"abs < "
+              "0.1\"\n",
+       11, "names its positive control"},
+      {base + "scenario = \"baseline\"\nmetric = \"x\"\nstatistic = \"mean\"\nexpect = \"> "
+              "0\"\ncontrol = \"b\"\n",
+       12, "'control' belongs to equivalence checks"},
+      {base + "scenario = \"baseline\"\nsteps = 0\nmetric = \"x\"\nstatistic = \"mean\"\nexpect = "
+              "\"> 0\"\n",
+       9, "expected an integer in [1, 520]"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.message);
@@ -163,16 +181,27 @@ TEST_CASE("the Latin hypercube puts one draw in each stratum of every parameter"
                   std::vector<std::string>{"lowy", "beijing_first"}) != combos.end());
 }
 
-TEST_CASE("the analyses' expectations hold: stancesim check on tests/validation at 300 runs") {
+TEST_CASE(
+    "the analyses' expectations hold, and a wrong model fails them: stancesim check "
+    "--null-models on tests/validation at 200 runs") {
   Scratch scratch("validation");
-  const auto r =
-      run_command("cd " + source_dir() + " && " + binary() + " check --runs 300 --seed 1 --out " +
-                  (scratch.path() / "checks").string());
+  const auto r = run_command("cd " + source_dir() + " && " + binary() +
+                             " check --null-models --runs 200 --seed 1 --out " +
+                             (scratch.path() / "checks").string());
   CAPTURE(r.output);
+  // Exit 0: every check passes on the model and none that expects a change or a level passes
+  // under both the all-frozen and the all-random null.
   CHECK(r.exit_code == 0);
   const auto rows = lines(read_file(scratch.path() / "checks" / "checks.csv"));
-  CHECK(rows[0] ==
-        "check,scenario,reference,metric,expected,observed,ci_low,ci_high,passed,claims");
-  CHECK(rows.size() >= 41);
-  for (std::size_t i = 1; i < rows.size(); ++i) CHECK(rows[i].find(",true,") != std::string::npos);
+  REQUIRE(!rows.empty());
+  CHECK(rows[0].rfind(
+            "check,kind,scenario,reference,metric,expected,observed,ci_low,ci_high,passed,claims,"
+            "passed_frozen,observed_frozen,passed_random,observed_random,",
+            0) == 0);
+  CHECK(rows.size() >= 46);
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    CAPTURE(rows[i]);
+    CHECK(rows[i].find(",true,") != std::string::npos);
+  }
+  CHECK(r.output.find("passing under both nulls") == std::string::npos);
 }
