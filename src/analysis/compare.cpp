@@ -135,16 +135,16 @@ std::string compare_table(const EnsembleOutcomes& reference,
     const char* title;
     const char* metric;
   };
-  static const Column groups[2][5] = {{{"China mean level", "mean_level_china_stance"},
-                                       {"P(level>=2)", "ever_china_stance_level_ge_2"},
-                                       {"P(punishment)", "ever_china_stance_punishment"},
-                                       {"P(warn US)", "ever_china_us_posture_warn"},
-                                       {"peak escalation", "peak_escalation_index"}},
+  static const Column groups[2][5] = {{{"China level to DPRK", "mean_level_china_dprk"},
+                                       {"China level to Russia", "mean_level_china_russia"},
+                                       {"P(UN sanctions+)", "ever_china_dprk_level_ge_4"},
+                                       {"P(oppose nuke threats)", "ever_china_russia_level_ge_2"},
+                                       {"P(warn US)", "ever_china_us_posture_warn"}},
                                       {{"cn_nk_trade end", "final_cn_nk_trade"},
+                                       {"DPRK workers end (k)", "final_nk_workers_cn_k"},
                                        {"cn_leverage end", "final_cn_leverage"},
                                        {"ru_nk_align end", "final_ru_nk_align"},
-                                       {"cn_ru_align end", "final_cn_ru_align"},
-                                       {"tension end", "final_peninsula_tension"}}};
+                                       {"escalation total", "total_escalation_index"}}};
   std::string out =
       scenarios.empty()
           ? fmt::format("{} ({} runs, seed {}): means over runs\n", reference.scenario,

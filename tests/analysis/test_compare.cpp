@@ -45,7 +45,7 @@ TEST_CASE("compare runs scenarios with common random numbers and reads result fo
                   source_dir() + "/scenarios/nk_into_ukraine.toml " + source_dir() +
                   "/scenarios/us_china_summit_pressure.toml --runs 30 --seed 5 --out " + out);
   REQUIRE(r.exit_code == 0);
-  CHECK(r.output.find("China mean level") != std::string::npos);
+  CHECK(r.output.find("China level to DPRK") != std::string::npos);
   const auto rows = lines(read_file(fs::path(out) / "compare.csv"));
   CHECK(rows[0] ==
         "reference,scenario,metric,n_pairs,mean_reference,mean_scenario,difference,ci_low,ci_high,"
