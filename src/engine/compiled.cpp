@@ -172,6 +172,7 @@ class Compiler {
     co.kahn = o.kahn;
     co.dyad = o.cameo == "none" ? -1 : dyad(a.id, o.target);
     co.escalatory = o.escalatory;
+    co.event = o.event;
     for (const Effect& e : spec_.effects) {
       if (e.actor != a.id || e.track != t.id || e.option != o.id) continue;
       const int v = var(e.variable);

@@ -54,6 +54,7 @@ struct CompiledOption {
   int kahn = 0;
   int dyad = -1;  // index into CompiledModel::dyad_names
   bool escalatory = false;
+  bool event = false;                                    // scores its class every week it is chosen
   Sparse each_step;                                      // constant weekly effects
   std::vector<std::pair<int, Feature>> each_step_state;  // weekly effects sized by the state
   Sparse on_enter, set;

@@ -732,8 +732,8 @@ double Decider::damping(const CompiledLeverage& l, int option) const {
 
 void Decider::explain(int actor, double* out) {
   const CompiledActor& a = m_.actors[static_cast<std::size_t>(actor)];
-  std::vector<double> eu(static_cast<std::size_t>(a.n_joint));
-  utility_into(a.depth, actor, eu.data(), out);
+  explain_eu_.resize(static_cast<std::size_t>(a.n_joint));
+  utility_into(a.depth, actor, explain_eu_.data(), out);
   for (const int li : a.leverages) {
     const CompiledLeverage& lev = m_.leverage[static_cast<std::size_t>(li)];
     const int option = m_.actors[static_cast<std::size_t>(lev.actor)].option(

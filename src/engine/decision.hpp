@@ -144,7 +144,7 @@ class Decider {
   std::vector<std::vector<double>> final_;  // per actor: the week's policy
   // Scratch for term expectations (term evaluation never recurses).
   std::vector<Slot> slots_;
-  std::vector<double> key_values_, base_own_, base_, weights_, z_option_;
+  std::vector<double> key_values_, base_own_, base_, weights_, z_option_, explain_eu_;
   std::vector<const Slot::Entries*> lists_;  // per responder: its entries for this key
   std::vector<const double*> list_prob_;     // per responder: their probabilities
   std::vector<int> index_;

@@ -150,10 +150,10 @@ void Simulator::decide(const CounterRng& rng, int step, bool explain, RunRecord&
     if (explain) {
       double* block = &out.utilities[static_cast<std::size_t>((step - 1) * out.utility_stride +
                                                               out.utility_offset[a])];
-      std::vector<double> eu(static_cast<std::size_t>(nj) * np);
-      decider_.explain(static_cast<int>(a), eu.data());
+      explain_.resize(static_cast<std::size_t>(nj) * np);
+      decider_.explain(static_cast<int>(a), explain_.data());
       for (int j = 0; j < nj; ++j) {
-        std::copy_n(&eu[static_cast<std::size_t>(j) * np], np,
+        std::copy_n(&explain_[static_cast<std::size_t>(j) * np], np,
                     block + static_cast<std::size_t>(j) * (np + 1));
         block[static_cast<std::size_t>(j) * (np + 1) + np] = sigma[static_cast<std::size_t>(j)];
       }
@@ -217,7 +217,8 @@ void Simulator::transition(const CounterRng& rng, int step) {
 
 // A track's move scores its new option's class weight only when it takes the track beyond the
 // range of levels it held over the last escalation_memory weeks: flicker inside that range
-// changes nothing in the world and scores 0 (MODEL.md 12.5).
+// changes nothing in the world and scores 0 (MODEL.md 12.5). An event (a test) is an act, not a
+// position: it scores every week it is chosen.
 void Simulator::escalation(int step) {
   const int w = m_.escalation_memory;
   for (std::size_t a = 0; a < m_.actors.size(); ++a) {
@@ -229,7 +230,7 @@ void Simulator::escalation(int step) {
           track.options[static_cast<std::size_t>(actor.option(chosen_[a], static_cast<int>(t)))];
       int* hist = &history_[static_cast<std::size_t>(track.slot * w)];
       const auto [lo, hi] = std::minmax_element(hist, hist + w);
-      if (opt.level > *hi || opt.level < *lo) escalation_[a] += opt.escalation_weight;
+      if (opt.event || opt.level > *hi || opt.level < *lo) escalation_[a] += opt.escalation_weight;
       hist[(step - 1) % w] = opt.level;
       levels_[static_cast<std::size_t>(track.slot)] = opt.level;
     }

@@ -68,6 +68,7 @@ class Simulator {
   std::vector<int> pins_;    // per slot: pinned option this step, or -1
   std::vector<char> rule_active_, shock_fired_;
   std::vector<ActiveDemand> demands_;
+  std::vector<double> explain_;     // one actor's utilities by priority, for the record
   std::vector<int> history_;        // per slot: levels of the last escalation_memory weeks
   std::vector<double> escalation_;  // per actor, this step
   double escalation_events_ = 0;    // rules and shocks with a class, this step

@@ -25,6 +25,7 @@ Option ModelLoader::read_option(Fields& parent, const toml::node& node, const st
   opt.kahn = o.integer("kahn", 0, 44);
   opt.target = o.string("target");
   opt.escalatory = o.boolean("escalatory");
+  if (o.has("event")) opt.event = o.boolean("event");
   o.done();
   return opt;
 }

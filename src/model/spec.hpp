@@ -55,6 +55,7 @@ struct Option {
   int kahn = 0;  // 0: not on Kahn's ladder
   std::string target;
   bool escalatory = false;  // damped by China's leverage when the actor is a leverage target
+  bool event = false;       // an act, not a position: each week chosen is a new act (a test)
   SourceLoc loc;
 };
 

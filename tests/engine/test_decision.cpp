@@ -179,3 +179,26 @@ claims = ["C1"]
   }
   CHECK(checked == 3);
 }
+
+TEST_CASE("escalation: a move scores beyond the recent range, an event every week it is chosen") {
+  // alpha pinned at push for two weeks (escalation class weight 10, memory 2 weeks).
+  Scratch scratch("event");
+  copy_mini(scratch.path());
+  const fs::path actors = scratch.path() / "model" / "actors.toml";
+  auto run = [&](bool event) {
+    replace_line(actors, 18,
+                 std::string("  { id = \"push\", level = 1, class = \"hot\", cameo = \"190\", "
+                             "goldstein = -10, kahn = 12, target = \"beta\", escalatory = false") +
+                     (event ? ", event = true }," : " },"));
+    const LoadedScenario loaded =
+        load_scenario((scratch.path() / "scenarios" / "pinned.toml").string(), {});
+    const CompiledModel model = compile(loaded.model, loaded.scenario);
+    Simulator sim(model);
+    RunRecord r;
+    sim.run(3, 0, false, r);
+    const int column = model.column("escalation_index_alpha");
+    return std::pair{r.state_row(1)[column], r.state_row(2)[column]};
+  };
+  CHECK(run(false) == std::pair{10.0, 0.0});  // a position: held, it changes nothing more
+  CHECK(run(true) == std::pair{10.0, 10.0});  // an act: each week is a new one
+}
