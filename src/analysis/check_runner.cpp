@@ -46,8 +46,8 @@ WindowedOutcomes run_for_checks(const std::vector<Check>& checks, const CheckRun
   WindowedOutcomes out;
   for (const auto& [run, need] : needs) {
     std::vector<std::string> views = run.views.empty() ? config.views : run.views;
-    LoadedScenario loaded =
-        load_scenario(run.file, ScenarioOptions{config.model_dir, views, config.sets});
+    LoadedScenario loaded = load_scenario(
+        run.file, ScenarioOptions{config.model_dir, views, config.sets, config.model_sets});
     loaded.scenario.runs = config.runs;
     loaded.scenario.seed = config.seed;
     if (run.steps > 0) {

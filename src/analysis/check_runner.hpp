@@ -17,7 +17,10 @@ struct CheckRunConfig {
   int threads = 1;
   std::string model_dir;           // empty: each scenario's default
   std::vector<std::string> views;  // empty: each scenario's own
-  std::vector<std::string> sets;   // PATH=VALUE overrides for every scenario
+  std::vector<std::string> sets;   // PATH=VALUE overrides for every scenario, applied last
+  // PATH=VALUE for a variant of the model (robustness sets, null models), applied before each
+  // scenario's views and overrides.
+  std::vector<std::string> model_sets;
 };
 
 // One paired ensemble per scenario the checks name; per-run outcomes for every window they use.

@@ -64,7 +64,7 @@ RobustnessText robustness(const std::vector<Check>& checks, const ModelSpec& spe
     config.runs = runs;
     config.views = set.views;
     for (std::size_t p = 0; p < parameters.size(); ++p)
-      config.sets.push_back(fmt::format("{}={:.17g}", parameters[p].path, set.values[p]));
+      config.model_sets.push_back(fmt::format("{}={:.17g}", parameters[p].path, set.values[p]));
     std::string view_text;
     for (const auto& v : set.views) view_text += (view_text.empty() ? "" : "+") + v;
     sets_csv.integer(s).comma().raw(view_text);
@@ -199,7 +199,7 @@ int check_command(const std::vector<std::string>& args) {
   if (vm.count("null-models")) {
     for (const NullModel& null : null_models(spec)) {
       CheckRunConfig nc = config;
-      nc.sets.insert(nc.sets.end(), null.sets.begin(), null.sets.end());
+      nc.model_sets.insert(nc.model_sets.end(), null.sets.begin(), null.sets.end());
       const WindowedOutcomes o = run_for_checks(checks, nc);
       null_names.push_back(null.name);
       for (std::size_t c = 0; c < checks.size(); ++c) {

@@ -87,7 +87,7 @@ int compare_command(const std::vector<std::string>& args,
     std::vector<LoadedScenario> loaded;
     std::set<std::string> names;
     for (const auto& file : inputs) {
-      loaded.push_back(load_scenario(file, ScenarioOptions{model_dir, views, sets}));
+      loaded.push_back(load_scenario(file, ScenarioOptions{model_dir, views, sets, {}}));
       const std::string& name = loaded.back().scenario.name;
       if (!names.insert(name).second)
         throw InputError(SourceLoc{file, 0, 0}, "scenario '" + name + "' is named twice");

@@ -92,7 +92,7 @@ int run_command(const std::vector<std::string>& args,
   if (vm.count("seed") && (seed < 0 || seed > 2147483647))
     throw InputError("--seed: expected 0 to 2147483647");
 
-  ScenarioOptions so{model_dir, views, sets};
+  ScenarioOptions so{model_dir, views, sets, {}};
   LoadedScenario loaded = load_scenario(files[0], so);
   Scenario& sc = loaded.scenario;
   if (vm.count("runs")) sc.runs = runs;

@@ -56,7 +56,8 @@ int validate_command(const std::vector<std::string>& args) {
                    spec.rules.size(), spec.claims.size());
         continue;
       }
-      const LoadedScenario loaded = load_scenario(file, ScenarioOptions{model_dir, views, sets});
+      const LoadedScenario loaded =
+          load_scenario(file, ScenarioOptions{model_dir, views, sets, {}});
       const Scenario& s = loaded.scenario;
       fmt::print("ok    {} (scenario '{}': {} overrides, {} shocks, {} pins; {} runs x {} steps)\n",
                  file, s.name, s.overrides.size(), s.shocks.size(), s.pins.size(), s.runs, s.steps);

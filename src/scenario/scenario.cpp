@@ -214,27 +214,31 @@ class ScenarioLoader {
       throw InputError(leaf.table_loc, "missing key 'description' in [scenario]");
   }
 
+  static Override command_line_override(const std::string& set, const std::string& rationale) {
+    const auto eq = set.find('=');
+    Override o;
+    o.loc = SourceLoc{"--set " + set, 0, 0};
+    if (eq == std::string::npos || eq == 0) throw InputError(o.loc, "expected PATH=VALUE");
+    o.path = set.substr(0, eq);
+    const std::string value = set.substr(eq + 1);
+    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), o.value);
+    if (ec != std::errc() || end != value.data() + value.size() || value.empty())
+      throw InputError(o.loc, "expected a number after '='");
+    o.rationale = rationale;
+    return o;
+  }
+
   void apply(LoadedScenario& out) {
     Scenario& sc = out.scenario;
     if (!options_.views.empty()) sc.views = options_.views;
     std::vector<Override> all;
+    for (const auto& set : options_.model_sets)
+      all.push_back(command_line_override(set, "model variant"));
     for (const auto& name : sc.views)
       for (const auto& o : find_view(out.model, name, SourceLoc{"--view", 0, 0}).overrides)
         all.push_back(o);
     for (const auto& o : sc.overrides) all.push_back(o);
-    for (const auto& set : options_.sets) {
-      const auto eq = set.find('=');
-      Override o;
-      o.loc = SourceLoc{"--set " + set, 0, 0};
-      if (eq == std::string::npos || eq == 0) throw InputError(o.loc, "expected PATH=VALUE");
-      o.path = set.substr(0, eq);
-      const std::string value = set.substr(eq + 1);
-      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), o.value);
-      if (ec != std::errc() || end != value.data() + value.size() || value.empty())
-        throw InputError(o.loc, "expected a number after '='");
-      o.rationale = "command line";
-      all.push_back(o);
-    }
+    for (const auto& set : options_.sets) all.push_back(command_line_override(set, "command line"));
     apply_overrides(out.model, all);
     sc.overrides = all;
     if (sc.steps == 0) sc.steps = out.model.default_steps;

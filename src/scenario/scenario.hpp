@@ -55,7 +55,10 @@ struct Scenario {
 struct ScenarioOptions {
   std::string model_dir;           // empty: <scenario dir>/../model
   std::vector<std::string> views;  // --view: replaces the file's view
-  std::vector<std::string> sets;   // --set PATH=VALUE
+  std::vector<std::string> sets;   // --set PATH=VALUE: applied last
+  // PATH=VALUE for a variant of the model (robustness sets, null models): applied first, before
+  // the views and the scenario's overrides, so a what-if still asks its own question.
+  std::vector<std::string> model_sets;
 };
 
 // Loads the scenario and its model, applies views and overrides, and validates the result.

@@ -27,8 +27,8 @@ struct Pair {
   Pair(const std::string& scenario, const std::vector<std::string>& sets_with,
        const std::string& reference, const std::vector<std::string>& sets_without) {
     const std::string dir = source_dir() + "/scenarios/";
-    LoadedScenario x = load_scenario(dir + scenario + ".toml", {{}, {}, frozen(sets_with)});
-    LoadedScenario y = load_scenario(dir + reference + ".toml", {{}, {}, frozen(sets_without)});
+    LoadedScenario x = load_scenario(dir + scenario + ".toml", {{}, {}, frozen(sets_with), {}});
+    LoadedScenario y = load_scenario(dir + reference + ".toml", {{}, {}, frozen(sets_without), {}});
     with = compile(x.model, x.scenario);
     without = compile(y.model, y.scenario);
     Simulator(with).run(5, 3, false, a);

@@ -133,3 +133,27 @@ TEST_CASE("extends merges files: the child's shocks and overrides come after its
   CHECK(load_scenario((scratch.path() / "child.toml").string(), options).scenario.views ==
         std::vector<std::string>{"lowy"});
 }
+
+TEST_CASE("a model variant applies before the scenario: its overrides still win") {
+  // Robustness sets and null models perturb the model; a what-if's own overrides are the question
+  // it asks and must not be undone (acknowledged_deployment sets Moscow's reputation cost to 0).
+  Scratch scratch("variant");
+  write_file(scratch.path() / "s.toml",
+             "[scenario]\nname = \"s\"\ndescription = \"s\"\nclaims = [\"U01\"]\n\n"
+             "[[override]]\npath = \"term.china.sanctions.weight\"\nvalue = -6\nrationale = "
+             "\"s\"\nclaims = [\"V26\"]\n");
+  ScenarioOptions options;
+  options.model_dir = source_dir() + "/model";
+  options.model_sets = {"term.china.sanctions.weight=-2", "term.china.leverage.weight=4"};
+  const LoadedScenario loaded = load_scenario((scratch.path() / "s.toml").string(), options);
+  for (const auto& t : loaded.model.terms) {
+    if (t.actor == "china" && t.id == "sanctions") CHECK(t.weight == -6);  // the scenario's
+    if (t.actor == "china" && t.id == "leverage") CHECK(t.weight == 4);    // the variant's
+  }
+  REQUIRE(loaded.scenario.overrides.size() == 3);
+  CHECK(loaded.scenario.overrides.front().path == "term.china.sanctions.weight");
+  CHECK(loaded.scenario.overrides.front().value == -2);  // recorded first, in the manifest
+  options.sets = {"term.china.sanctions.weight=-9"};     // --set still comes last
+  for (const auto& t : load_scenario((scratch.path() / "s.toml").string(), options).model.terms)
+    if (t.actor == "china" && t.id == "sanctions") CHECK(t.weight == -9);
+}
