@@ -21,6 +21,9 @@ int CompiledModel::column(const std::string& name) const {
 
 namespace {
 
+// max |f''| of the logistic 1 / (1 + e^-z): 1 / (6 sqrt 3), at z = ln(2 +- sqrt 3).
+constexpr double kLogisticMaxCurvature = 0.0962250448649376;
+
 std::string join(const Claims& claims) {
   std::string out;
   for (const auto& c : claims) out += (out.empty() ? "" : ";") + c;
@@ -472,6 +475,7 @@ class Compiler {
         ch.anticipator = static_cast<int>(i);
         ch.responder = static_cast<int>(j);
         const CompiledActor& a = m_.actors[i];
+        const ForecastOperators& f = m_.forecasts[static_cast<std::size_t>(a.forecast)];
         std::vector<int> tracks;
         if (i != j) {
           for (std::size_t l = 0; l < m_.leverage.size(); ++l)
@@ -480,7 +484,6 @@ class Compiler {
               ch.leverages.push_back(static_cast<int>(l));
               tracks.push_back(m_.leverage[l].track);
             }
-          const ForecastOperators& f = m_.forecasts[static_cast<std::size_t>(a.forecast)];
           for (std::size_t r = 0; r < m_.rules.size(); ++r) {
             const CompiledRule& rule = m_.rules[r];
             if (!rule.has_demand || rule.demand.actor != static_cast<int>(j)) continue;
@@ -500,9 +503,8 @@ class Compiler {
         std::sort(ch.rule_tracks.begin(), ch.rule_tracks.end());
         ch.rule_tracks.erase(std::unique(ch.rule_tracks.begin(), ch.rule_tracks.end()),
                              ch.rule_tracks.end());
-        // Two of i's joint options are one class for j when they damp j alike and agree on the
-        // tracks that can trigger the rules.
-        // What each option on a rule track does to what the rules read (variables through the
+        // Two of i's joint options are one class for j when they damp j alike and do the same
+        // to what the rules read on the tracks that can trigger them (variables through the
         // horizon operators, set values, its level when a condition reads the track).
         std::set<int> read_vars, read_slots;
         for (const int r : ch.rules) {
@@ -510,21 +512,20 @@ class Compiler {
           read_vars.insert(rule.reads_variables.begin(), rule.reads_variables.end());
           read_slots.insert(rule.reads_slots.begin(), rule.reads_slots.end());
         }
-        const ForecastOperators& fa = m_.forecasts[static_cast<std::size_t>(a.forecast)];
         auto effect_signature = [&](int t, int o) {
           const CompiledTrack& tr = a.tracks[static_cast<std::size_t>(t)];
           const CompiledOption& opt = tr.options[static_cast<std::size_t>(o)];
           const int to = tr.first + o;
           std::vector<double> sig;
           for (const int v : read_vars) {
-            sig.push_back(fa.option_const(v, to));
-            sig.push_back(fa.option_enter(v, to));
+            sig.push_back(f.option_const(v, to));
+            sig.push_back(f.option_enter(v, to));
             double set = NAN;
             for (const auto& [u, value] : opt.set)
               if (u == v) set = value;
             sig.push_back(std::isnan(set) ? -1e300 : set);
             for (const auto& [u, form] : opt.each_step_state)
-              if (fa.G(v, u) != 0) sig.push_back(static_cast<double>(o));  // state-sized: distinct
+              if (f.G(v, u) != 0) sig.push_back(static_cast<double>(o));  // state-sized: distinct
           }
           if (read_slots.count(tr.slot)) sig.push_back(opt.level);
           return sig;
@@ -636,7 +637,7 @@ class Compiler {
             error = 0;
             break;
           case Shape::logistic:
-            error = std::abs(ct.weight) * spread * spread * 0.0962 / 2;
+            error = std::abs(ct.weight) * spread * spread * kLogisticMaxCurvature / 2;
             break;
           case Shape::hinge:
           case Shape::ramp:

@@ -198,8 +198,7 @@ void Decider::own_costs() {
     for (const auto& d : in_->demands)
       if (d.actor == a && d.track == t)
         row[static_cast<std::size_t>(d.priority)] -=
-            d.severity * std::max(0, d.level - track.options[static_cast<std::size_t>(o)].level) /
-            d.level;
+            d.severity * shortfall(d.level, track.options[static_cast<std::size_t>(o)].level);
     double total = 0;
     for (std::size_t p = 0; p < np_; ++p) total += row[p];
     own_total_[static_cast<std::size_t>(to)] = total;
@@ -294,6 +293,16 @@ void Decider::add_term(int level, int actor, int k, double* eu, double* ex) {
         for (std::size_t i = 0; i < ni; ++i)
           mean[i] -= prob[q] * slot.entries.delta[static_cast<std::size_t>(q) * ni + i];
     }
+    if (linear) continue;
+    // The span of the enumerated entries per input (the same for every key below).
+    slot.entry_lo.assign(ni, INFINITY);
+    slot.entry_hi.assign(ni, -INFINITY);
+    for (int q = 0; q < slot.entries.n; ++q)
+      for (std::size_t i = 0; i < ni; ++i) {
+        const double d = slot.entries.delta[static_cast<std::size_t>(q) * ni + i];
+        slot.entry_lo[i] = std::min(slot.entry_lo[i], d);
+        slot.entry_hi[i] = std::max(slot.entry_hi[i], d);
+      }
   }
 
   const std::size_t n_own = term.moving[static_cast<std::size_t>(actor)].tracks.size();
@@ -362,14 +371,8 @@ void Decider::add_term(int level, int actor, int k, double* eu, double* ex) {
         for (std::size_t i = 0; i < ni && !clamp; ++i) {
           double lo = base_[i], hi = base_[i];
           for (std::size_t r = 0; r < nr; ++r) {
-            const Slot::Entries& e = *lists_[r];
-            double elo = INFINITY, ehi = -INFINITY;
-            for (int q2 = 0; q2 < e.n; ++q2) {
-              elo = std::min(elo, e.delta[static_cast<std::size_t>(q2) * ni + i]);
-              ehi = std::max(ehi, e.delta[static_cast<std::size_t>(q2) * ni + i]);
-            }
-            lo += elo;
-            hi += ehi;
+            lo += slots_[r].entry_lo[i];
+            hi += slots_[r].entry_hi[i];
           }
           const int v = inputs[i].first;
           clamp = lo < m_.lo(v) || hi > m_.hi(v);
@@ -635,7 +638,7 @@ Decider::View Decider::response(int level, int anticipator, int responder, int c
       for (std::size_t key = 0; key < weights_.size(); ++key) {
         const int level_b =
             t.options[static_cast<std::size_t>(b.option(ch.response_rep[key], dem.track))].level;
-        weights_[key] -= b.lambda * change * std::max(0, dem.level - level_b) / dem.level;
+        weights_[key] -= b.lambda * change * shortfall(dem.level, level_b);
       }
     }
   }

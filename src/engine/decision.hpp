@@ -29,7 +29,7 @@
 
 namespace stancesim {
 
-// A demand in force this week: its actor pays severity * max(0, level - r) / level.
+// A demand in force this week: its actor pays severity * shortfall(level, r).
 struct ActiveDemand {
   int rule, actor, track, level, priority;
   double severity;
@@ -48,6 +48,12 @@ struct DecisionInputs {
   int step;
   const std::vector<int>& pins;  // per slot: pinned option this week, or -1
 };
+
+// Fearon's audience cost per unit of severity when a demand for `demanded` meets an option of
+// level r: the share of the demanded rungs not climbed.
+inline double shortfall(int demanded, int r) {
+  return static_cast<double>(demanded > r ? demanded - r : 0) / demanded;
+}
 
 class Decider {
  public:
@@ -91,6 +97,7 @@ class Decider {
     std::vector<double> mean;                // classes x inputs: averaged tracks (all for linear)
     std::vector<double> z;                   // classes: mean contribution to the term's argument
     std::vector<double> range_lo, range_hi;  // inputs: over all its options
+    std::vector<double> entry_lo, entry_hi;  // inputs: over its enumerated entries
   };
 
   void forecast();

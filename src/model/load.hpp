@@ -18,6 +18,8 @@ std::vector<std::pair<std::string, std::string>> level_slots(const ModelSpec& sp
 LinearForm read_linear_form(Fields& f, const toml::node& node, std::string_view key,
                             const ModelSpec& spec);
 Shape read_shape(Fields& f, std::string_view key);
+// An escalation class of model.toml named under `key` (of an option, a rule or a shock).
+std::string read_escalation_class(Fields& f, std::string_view key, const ModelSpec& spec);
 // `set` / `add` tables of rules and shocks: variable = number or linear form. Flags and levels take
 // whole numbers; a constant `set` must lie in the variable's range.
 std::vector<Assignment> read_assignments(Fields& f, std::string_view key, const ModelSpec& spec);

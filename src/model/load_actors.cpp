@@ -14,12 +14,7 @@ Option ModelLoader::read_option(Fields& parent, const toml::node& node, const st
   opt.loc = o.loc();
   opt.id = o.string("id");
   opt.level = o.integer("level", -10, 10);
-  opt.escalation_class = o.string("class");
-  bool known = false;
-  for (const auto& c : spec_.escalation_classes) known = known || c.name == opt.escalation_class;
-  if (!known)
-    o.fail("class",
-           "unknown escalation class '" + opt.escalation_class + "' of option '" + opt.id + "'");
+  opt.escalation_class = read_escalation_class(o, "class", spec_);
   opt.cameo = o.string("cameo");
   opt.goldstein = o.number("goldstein", -10, 10);
   opt.kahn = o.integer("kahn", 0, 44);

@@ -90,6 +90,13 @@ LinearForm read_linear_form(Fields& f, const toml::node& node, std::string_view 
   return form;
 }
 
+std::string read_escalation_class(Fields& f, std::string_view key, const ModelSpec& spec) {
+  const std::string name = f.string(key);
+  for (const auto& c : spec.escalation_classes)
+    if (c.name == name) return name;
+  f.fail(key, "unknown escalation class '" + name + "' in " + f.what() + " (model/model.toml)");
+}
+
 std::vector<Assignment> read_assignments(Fields& f, std::string_view key, const ModelSpec& spec) {
   std::vector<Assignment> out;
   const toml::node* n = f.optional(key);

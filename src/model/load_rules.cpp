@@ -153,7 +153,7 @@ void ModelLoader::load_rules() {
       df.done();
       rule.demand = demand;
     }
-    if (r.has("class")) rule.escalation_class = escalation_class(r, "class");
+    if (r.has("class")) rule.escalation_class = read_escalation_class(r, "class", spec_);
     if (rule.set.empty() && rule.add.empty() && rule.add_each_step.empty() && !rule.demand)
       r.fail("when", "rule '" + rule.id + "' does nothing: give set, add, add_each_step or demand");
     rule.claims = claims(r);

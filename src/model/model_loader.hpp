@@ -76,13 +76,6 @@ class ModelLoader {
     return *o;
   }
 
-  std::string escalation_class(Fields& f, std::string_view key) {
-    const std::string name = f.string(key);
-    for (const auto& c : spec_.escalation_classes)
-      if (c.name == name) return name;
-    f.fail(key, "unknown escalation class '" + name + "' in " + f.what() + " (model.toml)");
-  }
-
   ModelSpec spec_;
 };
 

@@ -144,14 +144,7 @@ class ScenarioLoader {
     }
     s.set = read_assignments(f, "set", *spec_);
     s.add = read_assignments(f, "add", *spec_);
-    if (f.has("class")) {
-      s.escalation_class = f.string("class");
-      const auto& classes = spec_->escalation_classes;
-      if (std::none_of(classes.begin(), classes.end(),
-                       [&](const EscalationClass& c) { return c.name == s.escalation_class; }))
-        f.fail("class", "unknown escalation class '" + s.escalation_class + "' in " + f.what() +
-                            " (model/model.toml)");
-    }
+    if (f.has("class")) s.escalation_class = read_escalation_class(f, "class", *spec_);
     if (s.set.empty() && s.add.empty())
       f.fail("id", "shock '" + s.id + "' changes nothing: give set or add");
     s.claims = claims(f);
