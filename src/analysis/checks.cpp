@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "core/error.hpp"
+#include "core/limits.hpp"
 #include "model/toml_reader.hpp"
 #include "output/csv.hpp"
 
@@ -67,9 +68,12 @@ Window read_window(Fields& f, std::string_view key) {
   Window w;
   if (!f.has(key)) return w;
   const toml::array& a = f.array(key);
+  // Compared at full width before narrowing: [1, 4294967297] must not become [1, 1].
   if (a.size() != 2 || !a[0].is_integer() || !a[1].is_integer() || a[0].as_integer()->get() < 1 ||
-      a[1].as_integer()->get() < a[0].as_integer()->get())
-    f.fail(key, "'" + std::string(key) + "': expected [from, to] with 1 <= from <= to");
+      a[1].as_integer()->get() < a[0].as_integer()->get() ||
+      a[1].as_integer()->get() > limits::kMaxSteps)
+    f.fail(key, "'" + std::string(key) + "': expected [from, to] with 1 <= from <= to <= " +
+                    std::to_string(limits::kMaxSteps));
   w.from = static_cast<int>(a[0].as_integer()->get());
   w.to = static_cast<int>(a[1].as_integer()->get());
   return w;

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "core/limits.hpp"
 #include "core/rng.hpp"
 
 namespace stancesim {
@@ -217,9 +218,19 @@ class Compiler {
         }
         ca.tracks.push_back(ct);
       }
-      // Joint options: every combination of one option per track, the last track fastest.
-      ca.n_joint = 1;
-      for (const auto& t : ca.tracks) ca.n_joint *= static_cast<int>(t.options.size());
+      // Joint options: every combination of one option per track, the last track fastest. The
+      // loader bounds their number; a model built in code is checked here too, in 64 bits with
+      // an early stop so the product cannot overflow.
+      std::int64_t n_joint = 1;
+      for (const auto& t : ca.tracks) {
+        n_joint *= static_cast<std::int64_t>(t.options.size());
+        if (n_joint > limits::kMaxJointOptions)
+          throw InputError(a.loc, "actor '" + a.id + "' has more than " +
+                                      std::to_string(limits::kMaxJointOptions) +
+                                      " joint options (one option per track): expected at most " +
+                                      std::to_string(limits::kMaxJointOptions));
+      }
+      ca.n_joint = static_cast<int>(n_joint);
       for (int j = 0; j < ca.n_joint; ++j) {
         int rest = j;
         std::vector<int> choice(ca.tracks.size());

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+
+#include "core/text.hpp"
 
 namespace stancesim {
 
@@ -23,7 +26,10 @@ double piece(Shape s, double z) {
   return z;
 }
 
-void softmax(std::vector<double>& score) {  // in place
+// In place. The largest score is subtracted first, so that large finite scores cannot overflow
+// exp. Scores of -inf (options ruled out) get probability 0. False when no probability could be
+// computed (every option ruled out, or a score that is not finite).
+bool softmax(std::vector<double>& score) {
   double best = -INFINITY;
   for (const double s : score) best = std::max(best, s);
   double total = 0;
@@ -31,7 +37,9 @@ void softmax(std::vector<double>& score) {  // in place
     s = std::isinf(s) ? 0.0 : std::exp(s - best);
     total += s;
   }
+  if (!(total > 0 && std::isfinite(total))) return false;
   for (auto& s : score) s /= total;
+  return true;
 }
 
 int n_options(const CompiledActor& a) {
@@ -642,7 +650,6 @@ Decider::View Decider::response(int level, int anticipator, int responder, int c
       }
     }
   }
-  for (auto& w : weights_) w = std::exp(w);
   // The base policy's mass and track marginals per response key, once per level and pair: the
   // reweighted marginals are then a weighted sum over the keys.
   const std::size_t nkeys = ch.response_rep.size();
@@ -658,6 +665,13 @@ Decider::View Decider::response(int level, int anticipator, int responder, int c
     }
     aggregate_done_[l][pair] = 1;
   }
+  // The log-weights are normalised below: the largest among keys the base policy gives mass to
+  // is subtracted first, so that exp neither overflows nor underflows them all (a large
+  // severity times lambda).
+  double top = -INFINITY;
+  for (std::size_t key = 0; key < nkeys; ++key)
+    if (agg[key * (nopt + 1) + nopt] > 0) top = std::max(top, weights_[key]);
+  for (auto& w : weights_) w = std::exp(w - top);
   double total = 0;
   for (std::size_t key = 0; key < nkeys; ++key)
     total += weights_[key] * agg[key * (nopt + 1) + nopt];
@@ -706,6 +720,9 @@ const std::vector<double>& Decider::policy_at(int level, int actor, bool target)
       for (std::size_t t = 0; t < a.tracks.size(); ++t)
         u += own_inertia_[static_cast<std::size_t>(a.track_option(j, static_cast<int>(t)))];
     sigma[static_cast<std::size_t>(j)] = a.lambda * u;
+    // The model's ranges keep utilities finite (model/params.hpp); this catches what slips past
+    // them before it turns into NaN probabilities.
+    if (!std::isfinite(sigma[static_cast<std::size_t>(j)])) non_finite(level, actor, j);
   }
   for (const int li : a.leverages) {
     const CompiledLeverage& lev = m_.leverage[static_cast<std::size_t>(li)];
@@ -722,10 +739,47 @@ const std::vector<double>& Decider::policy_at(int level, int actor, bool target)
     for (int j = 0; j < a.n_joint; ++j)
       if (a.option(j, static_cast<int>(t)) != pin) sigma[static_cast<std::size_t>(j)] = -INFINITY;
   }
-  softmax(sigma);
+  if (!softmax(sigma))
+    throw RuntimeFailure("the choice probabilities of '" + a.id + "' in week " +
+                         std::to_string(in_->step) +
+                         " are not defined: every joint option is ruled out (pins, leverage)");
   if (target) track_marginals(actor, sigma.data(), policy_track_[l][ai].data());
   policy_done_[target][l][ai] = 1;
   return sigma;
+}
+
+// Names what made a utility non-finite: the actor's own costs (choice terms, inertia, demands), a
+// feature term (by priority and weight), or lambda times a huge utility.
+void Decider::non_finite(int level, int actor, int joint) {
+  const CompiledActor& a = m_.actors[static_cast<std::size_t>(actor)];
+  const double u = eu_[static_cast<std::size_t>(level - 1)][static_cast<std::size_t>(actor)]
+                      [static_cast<std::size_t>(joint)];
+  std::string cause;
+  double own = 0;
+  for (std::size_t t = 0; t < a.tracks.size(); ++t)
+    own += own_total_[static_cast<std::size_t>(a.track_option(joint, static_cast<int>(t)))];
+  if (!std::isfinite(own)) {
+    cause = "its own costs (choice terms, inertia, demands)";
+  } else if (!std::isfinite(u)) {
+    // Term by term (the responders' policies are cached by now: no recursion).
+    std::vector<double> one(static_cast<std::size_t>(a.n_joint));
+    for (const int k : a.terms) {
+      std::fill(one.begin(), one.end(), 0.0);
+      add_term(level, actor, k, one.data(), nullptr);
+      if (std::isfinite(one[static_cast<std::size_t>(joint)])) continue;
+      const CompiledTerm& term = m_.terms[static_cast<std::size_t>(k)];
+      cause = "its term of priority '" + m_.priorities[static_cast<std::size_t>(term.priority)] +
+              "' (weight " + num(term.weight) + ")";
+      break;
+    }
+  }
+  if (cause.empty()) cause = "lambda " + num(a.lambda) + " times " + num(u);
+  throw RuntimeFailure("the expected utility of '" + a.id + "' for option '" +
+                       a.joint_names[static_cast<std::size_t>(joint)] + "' in week " +
+                       std::to_string(in_->step) + " is not finite (" + num(u) + "), from " +
+                       cause +
+                       ": a utility weight or an input too large for the model's numbers "
+                       "(model/README.md, Ranges)");
 }
 
 double Decider::damping(const CompiledLeverage& l, int option) const {

@@ -116,6 +116,8 @@ class Decider {
   void class_forecast(const Channel& channel, int cls);
   const std::vector<double>& policy_at(int level, int actor, bool target);
   double damping(const CompiledLeverage& l, int option) const;
+  // Throws RuntimeFailure naming the actor, week, option and the likely cause.
+  [[noreturn]] void non_finite(int level, int actor, int joint);
   void track_marginals(int actor, const double* joint, double* track) const;
   // The mean shift of every variable of a forecast when an actor follows these marginals.
   void mean_shift(int forecast, int actor, const double* track, double* mean) const;

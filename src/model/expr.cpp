@@ -3,6 +3,9 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <string>
+
+#include "core/limits.hpp"
 
 namespace stancesim {
 
@@ -14,7 +17,7 @@ class ExprParser {
   Expr run() {
     skip_space();
     if (pos_ == text_.size()) fail("expected a condition, found an empty string");
-    expr_.root_ = parse_or();
+    parse_or();
     skip_space();
     if (pos_ != text_.size()) fail("expected 'and', 'or' or the end of the condition");
     return std::move(expr_);
@@ -48,36 +51,65 @@ class ExprParser {
     return false;
   }
 
-  int add(Expr::Node n) {
-    expr_.nodes_.push_back(n);
-    return static_cast<int>(expr_.nodes_.size()) - 1;
+  std::size_t add(Expr::Op op) {
+    expr_.nodes_.push_back({op, {}, 0, -1});
+    return expr_.nodes_.size() - 1;
   }
 
-  int parse_or() {
-    int lhs = parse_and();
-    while (keyword("or")) lhs = add({Expr::Op::or_, {}, 0, lhs, parse_and()});
-    return lhs;
+  // `a op b op c` becomes the program  a [op] b [op] c,  each [op] jumping past c once decided:
+  // a flat chain, however long, so evaluation needs no recursion.
+  void parse_chain(std::string_view op_word, Expr::Op op, void (ExprParser::*part)()) {
+    (this->*part)();
+    std::vector<std::size_t> jumps;
+    while (keyword(op_word)) {
+      jumps.push_back(add(op));
+      (this->*part)();
+    }
+    for (const std::size_t j : jumps) expr_.nodes_[j].jump = static_cast<int>(expr_.nodes_.size());
   }
 
-  int parse_and() {
-    int lhs = parse_unary();
-    while (keyword("and")) lhs = add({Expr::Op::and_, {}, 0, lhs, parse_unary()});
-    return lhs;
+  void parse_or() { parse_chain("or", Expr::Op::or_, &ExprParser::parse_and); }
+  void parse_and() { parse_chain("and", Expr::Op::and_, &ExprParser::parse_unary); }
+
+  // Parentheses and `not` recurse in the parser: each level counts against the depth limit.
+  void enter() {
+    if (++depth_ > limits::kMaxConditionDepth)
+      fail("expected parentheses and 'not' nested at most " +
+           std::to_string(limits::kMaxConditionDepth) + " levels deep, found more");
   }
 
-  int parse_unary() {
+  // Comparisons and `always`: each is evaluated every step, so their number is bounded.
+  void count_term() {
+    if (++terms_ > limits::kMaxConditionTerms)
+      fail("expected at most " + std::to_string(limits::kMaxConditionTerms) +
+           " terms (comparisons or 'always') in one condition, found more");
+  }
+
+  void parse_unary() {
     skip_space();
-    if (keyword("not")) return add({Expr::Op::not_, {}, 0, parse_unary(), -1});
-    if (keyword("always")) return add({Expr::Op::always, {}, 0, -1, -1});
+    if (keyword("not")) {
+      enter();
+      parse_unary();
+      add(Expr::Op::not_);
+      --depth_;
+      return;
+    }
     if (pos_ < text_.size() && text_[pos_] == '(') {
+      enter();
       ++pos_;
-      const int inner = parse_or();
+      parse_or();
       skip_space();
       if (pos_ >= text_.size() || text_[pos_] != ')') fail("expected ')'");
       ++pos_;
-      return inner;
+      --depth_;
+      return;
     }
-    const std::size_t name_pos = (skip_space(), pos_);
+    count_term();
+    if (keyword("always")) {
+      add(Expr::Op::always);
+      return;
+    }
+    const std::size_t name_pos = pos_;
     const std::string_view name = word();
     if (name.empty()) fail("expected a variable, actor.track or step");
     const auto operand = resolve_(name);
@@ -90,7 +122,7 @@ class ExprParser {
     node.operand = *operand;
     node.op = parse_op();
     node.value = parse_number();
-    return add(node);
+    expr_.nodes_.push_back(node);
   }
 
   Expr::Op parse_op() {
@@ -130,55 +162,13 @@ class ExprParser {
   SourceLoc loc_;
   const Expr::Resolver& resolve_;
   std::size_t pos_ = 0;
+  int depth_ = 0;  // open parentheses and `not` around the current position
+  int terms_ = 0;  // comparisons and `always` so far
   Expr expr_;
 };
 
 Expr Expr::parse(std::string_view text, const SourceLoc& loc, const Resolver& resolve) {
   return ExprParser(text, loc, resolve).run();
-}
-
-bool Expr::eval_node(int i, const double* x, const int* levels, int step) const {
-  const Node& n = nodes_[static_cast<std::size_t>(i)];
-  switch (n.op) {
-    case Op::always:
-      return true;
-    case Op::and_:
-      return eval_node(n.lhs, x, levels, step) && eval_node(n.rhs, x, levels, step);
-    case Op::or_:
-      return eval_node(n.lhs, x, levels, step) || eval_node(n.rhs, x, levels, step);
-    case Op::not_:
-      return !eval_node(n.lhs, x, levels, step);
-    default:
-      break;
-  }
-  double v = 0;
-  switch (n.operand.kind) {
-    case Operand::Kind::variable:
-      v = x[n.operand.index];
-      break;
-    case Operand::Kind::level:
-      v = levels[n.operand.index];
-      break;
-    case Operand::Kind::step:
-      v = step;
-      break;
-  }
-  switch (n.op) {
-    case Op::less:
-      return v < n.value;
-    case Op::less_equal:
-      return v <= n.value;
-    case Op::greater:
-      return v > n.value;
-    case Op::greater_equal:
-      return v >= n.value;
-    case Op::equal:
-      return v == n.value;
-    case Op::not_equal:
-      return v != n.value;
-    default:
-      return false;
-  }
 }
 
 }  // namespace stancesim

@@ -4,6 +4,7 @@
 
 #include "core/sha256.hpp"
 #include "model/model_loader.hpp"
+#include "model/params.hpp"
 
 namespace stancesim {
 
@@ -70,6 +71,14 @@ ModelSpec ModelLoader::run() {
   load_dynamics();
   load_rules();
   load_views();
+  // The numbers' ranges and the constraints between them: the parameter schema's (params.hpp),
+  // the same as for overrides. Then each view on its own must give a valid model too.
+  check_parameters(spec_);
+  check_constraints(spec_);
+  for (const auto& view : spec_.views) {
+    ModelSpec variant = spec_;
+    apply_overrides(variant, view.overrides);
+  }
   return std::move(spec_);
 }
 
@@ -95,13 +104,15 @@ void ModelLoader::load_model_file() {
     const auto* date = d.as_date();
     if (!date) clock.fail(d, "'start_date' in [clock]: expected a date such as 2024-11-04");
     spec_.start_date = Date{date->get().year, date->get().month, date->get().day};
-    spec_.default_steps = clock.integer("default_steps", 1, 520);
+    spec_.default_steps = read_whole_parameter(clock, "default_steps");
+    spec_.locs.set("clock.default_steps", clock.loc("default_steps"));
     claims(clock);
     clock.done();
   }
   {
     Fields esc(f.table("escalation_index"), file, "[escalation_index]");
-    spec_.escalation_memory = esc.integer("memory_weeks", 1, 520);
+    spec_.escalation_memory = read_whole_parameter(esc, "memory_weeks");
+    spec_.locs.set("escalation_index.memory_weeks", esc.loc("memory_weeks"));
     claims(esc);
     esc.done();
   }
@@ -110,7 +121,8 @@ void ModelLoader::load_model_file() {
     EscalationClass ec;
     ec.loc = c.loc();
     ec.name = c.string("name");
-    ec.weight = c.number("weight", -1000, 1000);
+    ec.weight = c.number("weight");
+    ec.locs.set("weight", c.loc("weight"));
     ec.claims = claims(c);
     c.done();
     spec_.escalation_classes.push_back(ec);
@@ -143,18 +155,13 @@ void ModelLoader::load_state() {
     v.string("name");
     v.string("kind");
     var.description = v.string("description");
+    // Parameters: their ranges and the constraints between them (initial within [min, max],
+    // a flag's bounds, ...) are the schema's (params.hpp), checked once the model is read.
+    for (const char* key : {"min", "max", "initial", "noise"}) var.locs.set(key, v.loc(key));
     var.min = v.number("min");
     var.max = v.number("max");
-    if (var.max <= var.min) v.fail("max", "'max' must be greater than 'min' in " + v.what());
-    var.initial = v.number("initial", var.min, var.max);
-    var.noise = v.number("noise", 0, var.max - var.min);
-    if (var.kind != VarKind::continuous) {
-      if (var.noise != 0) v.fail("noise", "a " + kind + " variable has no noise: expected 0");
-      if (var.initial != std::floor(var.initial))
-        v.fail("initial", "a " + kind + " variable takes whole values");
-      if (var.kind == VarKind::flag && (var.min != 0 || var.max != 1))
-        v.fail("max", "a flag ranges over [0, 1]");
-    }
+    var.initial = v.number("initial");
+    var.noise = v.number("noise");
     var.claims = claims(v);
     v.done();
     spec_.variables.push_back(var);

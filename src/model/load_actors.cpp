@@ -1,10 +1,18 @@
 // Loading actors.toml and utility.toml.
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <set>
 
+#include "core/limits.hpp"
 #include "model/model_loader.hpp"
 
 namespace stancesim {
+
+namespace {
+// Parameters are read as finite numbers: their ranges are the schema's (params.cpp).
+constexpr double kAny = std::numeric_limits<double>::infinity();
+}  // namespace
 
 Option ModelLoader::read_option(Fields& parent, const toml::node& node, const std::string& where) {
   const auto* t = node.as_table();
@@ -26,13 +34,40 @@ Option ModelLoader::read_option(Fields& parent, const toml::node& node, const st
 }
 
 namespace {
-// `kappa` and `switch_cost`: both, or (on a track) neither.
-std::optional<Inertia> read_inertia(Fields& f, bool required) {
+// `kappa` and `switch_cost`: both, or (on a track) neither. Parameters: ranges in params.cpp.
+std::optional<Inertia> read_inertia(Fields& f, bool required, ValueLocs& locs) {
   if (!required && !f.has("kappa") && !f.has("switch_cost")) return std::nullopt;
   Inertia in;
-  in.kappa = f.number("kappa", 0, 1000);
-  in.switch_cost = f.number("switch_cost", 0, 1000);
+  in.kappa = f.number("kappa");
+  in.switch_cost = f.number("switch_cost");
+  locs.set("kappa", f.loc("kappa"));
+  locs.set("switch_cost", f.loc("switch_cost"));
   return in;
+}
+
+// A deciding actor chooses among joint options, one option per track: their number, the product
+// of the tracks' option counts, is bounded so that compiling and deciding stay tractable. The
+// product is taken in 64 bits and stops once past the limit, so it cannot overflow.
+void check_joint_options(const Actor& actor) {
+  std::int64_t joint = 1;
+  for (const Track& t : actor.tracks) {
+    joint *= static_cast<std::int64_t>(t.options.size());
+    if (joint > limits::kMaxJointOptions) break;
+  }
+  if (joint <= limits::kMaxJointOptions) return;
+  constexpr std::size_t kListed = 16;  // tracks named in the message
+  std::string counts;
+  for (std::size_t i = 0; i < actor.tracks.size() && i < kListed; ++i)
+    counts +=
+        (i ? ", " : "") + actor.tracks[i].id + " " + std::to_string(actor.tracks[i].options.size());
+  if (actor.tracks.size() > kListed)
+    counts += ", ... (" + std::to_string(actor.tracks.size()) + " tracks)";
+  throw InputError(actor.loc,
+                   "actor '" + actor.id + "' has more than " +
+                       std::to_string(limits::kMaxJointOptions) +
+                       " joint options (one option per track; options per track: " + counts +
+                       "): expected at most " + std::to_string(limits::kMaxJointOptions) +
+                       ", the limit on joint options; use fewer tracks or options");
 }
 }  // namespace
 
@@ -54,10 +89,11 @@ void ModelLoader::load_actors() {
     actor.description = a.string("description");
     actor.claims = claims(a);
     if (actor.deciding) {
-      actor.lambda = a.number("lambda", 0, 1000);
-      actor.inertia = *read_inertia(a, true);
-      actor.horizon = a.integer("horizon", 1, 104);
-      actor.depth = a.integer("depth", 1, 3);
+      actor.lambda = a.number("lambda");
+      actor.inertia = *read_inertia(a, true, actor.locs);
+      actor.horizon = read_whole_parameter(a, "horizon");
+      actor.depth = read_whole_parameter(a, "depth");
+      for (const char* key : {"lambda", "horizon", "depth"}) actor.locs.set(key, a.loc(key));
       for (const toml::table* tt : tables_of(a, "track", false)) {
         Fields tr(*tt, file, "[[actor.track]] of '" + actor.id + "'");
         Track track;
@@ -72,13 +108,14 @@ void ModelLoader::load_actors() {
         track.initial = tr.string("initial");
         if (!find_option(track, track.initial))
           tr.fail("initial", "initial option '" + track.initial + "' is not an option of " + where);
-        track.inertia = read_inertia(tr, false);
+        track.inertia = read_inertia(tr, false, track.locs);
         track.claims = claims(tr);
         tr.done();
         actor.tracks.push_back(track);
       }
       unique(
           actor.tracks, [](const auto& tr) { return tr.id; }, "track of '" + actor.id + "'");
+      check_joint_options(actor);
     }
     a.done();
     spec_.actors.push_back(actor);
@@ -115,9 +152,11 @@ void ModelLoader::load_actors() {
       if (!find_option(tr, id))
         throw InputError(loc_of(k.source(), file), "unknown option '" + id + "' on track '" + a.id +
                                                        "." + tr.id + "' in damping");
-      lev.damping.emplace_back(id, l.number_at(v, "damping." + id, 0, 1));
+      lev.damping.emplace_back(id, l.number_at(v, "damping." + id, -kAny, kAny));
+      lev.locs.set("damping." + id, l.loc(v));
     }
-    lev.max_damping = l.number("max_damping", 0, 1);
+    lev.max_damping = l.number("max_damping");
+    lev.locs.set("max_damping", l.loc("max_damping"));
     lev.claims = claims(l);
     l.done();
     spec_.leverage.push_back(lev);
@@ -142,6 +181,7 @@ void ModelLoader::load_utility() {
     term.priority = tf.string("priority");
     term.description = tf.string("description");
     term.weight = tf.number("weight");
+    term.locs.set("weight", tf.loc("weight"));
     const std::string kind = tf.string("kind");
     if (kind == "choice") {
       term.is_choice = true;
@@ -152,7 +192,8 @@ void ModelLoader::load_utility() {
         if (!find_option(tr, id))
           throw InputError(loc_of(k.source(), file), "unknown option '" + id + "' on track '" +
                                                          a.id + "." + tr.id + "' in " + tf.what());
-        term.values.emplace_back(id, tf.number_at(v, "values." + id, -1e6, 1e6));
+        term.values.emplace_back(id, tf.number_at(v, "values." + id, -kAny, kAny));
+        term.locs.set("values." + id, tf.loc(v));
       }
     } else if (kind == "feature") {
       if (tf.has("metric")) {

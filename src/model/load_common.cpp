@@ -1,8 +1,10 @@
 #include "model/load.hpp"
 
 #include <cmath>
+#include <limits>
 
 #include "core/text.hpp"
+#include "model/params.hpp"
 
 namespace stancesim {
 
@@ -66,26 +68,31 @@ Shape read_shape(Fields& f, std::string_view key) {
 
 LinearForm read_linear_form(Fields& f, const toml::node& node, std::string_view key,
                             const ModelSpec& spec) {
+  constexpr double kAny = std::numeric_limits<double>::infinity();  // finite: the schema's range
   LinearForm form;
   if (node.is_number()) {
-    form.offset = f.number_at(node, key, -1e12, 1e12);
+    form.offset = f.number_at(node, key, -kAny, kAny);
+    form.locs.set("offset", f.loc(node));
     return form;
   }
   const auto* t = node.as_table();
   if (!t)
     f.fail(node, "'" + std::string(key) + "' in " + f.what() +
                      ": expected a number or a table of variable = coefficient");
+  form.locs.set("offset", f.loc(node));  // an offset left out is reported at the form
   for (auto&& [k, v] : *t) {
     const std::string name(k.str());
-    const double coef = f.number_at(v, std::string(key) + "." + name, -1e12, 1e12);
+    const double coef = f.number_at(v, std::string(key) + "." + name, -kAny, kAny);
     if (name == "offset") {
       form.offset = coef;
+      form.locs.set("offset", f.loc(v));
       continue;
     }
     if (!spec.find_variable(name))
       throw InputError(loc_of(k.source(), f.file()), "unknown state variable '" + name + "' in '" +
                                                          std::string(key) + "' of " + f.what());
     form.inputs.emplace_back(name, coef);
+    form.locs.set(name, f.loc(v));
   }
   return form;
 }
@@ -97,7 +104,8 @@ std::string read_escalation_class(Fields& f, std::string_view key, const ModelSp
   f.fail(key, "unknown escalation class '" + name + "' in " + f.what() + " (model/model.toml)");
 }
 
-std::vector<Assignment> read_assignments(Fields& f, std::string_view key, const ModelSpec& spec) {
+std::vector<Assignment> read_assignments(Fields& f, std::string_view key, const ModelSpec& spec,
+                                         bool parameters) {
   std::vector<Assignment> out;
   const toml::node* n = f.optional(key);
   if (!n) return out;
@@ -115,13 +123,26 @@ std::vector<Assignment> read_assignments(Fields& f, std::string_view key, const 
     a.variable = name;
     a.loc = loc_of(v, f.file());
     a.value = read_linear_form(f, v, std::string(key) + "." + name, spec);
-    if (var->kind != VarKind::continuous &&
-        (!a.value.inputs.empty() || a.value.offset != std::floor(a.value.offset)))
+    if (var->kind != VarKind::continuous && !a.value.inputs.empty())
       f.fail(v, "'" + name + "' is a flag or level: expected a whole number");
-    if (key == "set" && a.value.inputs.empty() &&
-        (a.value.offset < var->min || a.value.offset > var->max))
-      f.fail(v, "'set." + name + "' is outside the variable's range [" + num(var->min) + ", " +
-                    num(var->max) + "]");
+    if (!parameters) {
+      // Not parameters (shocks): checked here, against the ranges of the rules' set and add.
+      const std::string where = "'" + std::string(key) + "." + name + "' in " + f.what();
+      auto within = [&](double value, double bound, const SourceLoc& at) {
+        if (value < -bound || value > bound)
+          throw InputError(at, where + ": expected a value in [" + num(-bound) + ", " + num(bound) +
+                                   "], found " + num(value));
+      };
+      within(a.value.offset, ranges::kState, a.value.locs.of("offset", a.loc));
+      for (const auto& [input, coef] : a.value.inputs)
+        within(coef, ranges::kCoefficient, a.value.locs.of(input, a.loc));
+      if (var->kind != VarKind::continuous && a.value.offset != std::floor(a.value.offset))
+        f.fail(v, "'" + name + "' is a flag or level: expected a whole number");
+      if (key == "set" && a.value.inputs.empty() &&
+          (a.value.offset < var->min || a.value.offset > var->max))
+        f.fail(v, "'set." + name + "' is outside the variable's range [" + num(var->min) + ", " +
+                      num(var->max) + "]");
+    }
     out.push_back(a);
   }
   return out;

@@ -17,11 +17,11 @@ void ModelLoader::load_dynamics() {
     Variable& var = *const_cast<Variable*>(spec_.find_variable(name));
     if (!seen.insert(name).second) v.fail("name", "duplicate dynamics for '" + name + "'");
     var.dynamics_loc = v.loc();
-    var.persistence = v.number("persistence", 0, 1.5);
+    // Parameters: ranges and constraints (a flag keeps its value) in params.cpp.
+    var.persistence = v.number("persistence");
     var.drift = v.number("drift");
-    if (var.kind != VarKind::continuous && (var.persistence != 1 || var.drift != 0))
-      v.fail("persistence",
-             "'" + name + "' is a flag or level: it keeps its value (persistence 1, drift 0)");
+    var.locs.set("persistence", v.loc("persistence"));
+    var.locs.set("drift", v.loc("drift"));
     claims(v);
     v.done();
   }
@@ -41,6 +41,7 @@ void ModelLoader::load_dynamics() {
       c.fail("to", "cross effects cannot move the flag or level '" + to.name + "'");
     if (ce.from == ce.to) c.fail("to", "a variable's own persistence belongs in [[variable]]");
     ce.coef = c.number("coef");
+    ce.locs.set("coef", c.loc("coef"));
     ce.claims = claims(c);
     c.done();
     spec_.cross_effects.push_back(ce);
@@ -62,10 +63,12 @@ void ModelLoader::load_dynamics() {
       e.fail("variable", "an [[effect]] has exactly one of each_step, on_enter or set");
     if (e.has("set")) {
       eff.mode = EffectMode::set;
-      eff.value.offset = e.number("set", var.min, var.max);
+      eff.value.offset = e.number("set");  // within the variable's range: params.cpp
+      eff.value.locs.set("offset", e.loc("set"));
     } else if (e.has("on_enter")) {
       eff.mode = EffectMode::on_enter;
       eff.value.offset = e.number("on_enter");
+      eff.value.locs.set("offset", e.loc("on_enter"));
     } else {
       // A number, or a linear form of the state: the effect's size depends on the world
       // (e.g. sanctions follow support to Russia more when NATO is looking, V12).
@@ -123,11 +126,12 @@ void ModelLoader::load_rules() {
       if (!spec_.find_metric(rule.probability_metric))
         r.fail("probability_metric", "unknown metric '" + rule.probability_metric + "'");
     } else {
-      rule.probability = r.number("probability", 0, 1);
+      rule.probability = r.number("probability");
+      rule.locs.set("probability", r.loc("probability"));
     }
-    rule.set = read_assignments(r, "set", spec_);
-    rule.add = read_assignments(r, "add", spec_);
-    rule.add_each_step = read_assignments(r, "add_each_step", spec_);
+    rule.set = read_assignments(r, "set", spec_, true);
+    rule.add = read_assignments(r, "add", spec_, true);
+    rule.add_each_step = read_assignments(r, "add_each_step", spec_, true);
     if (const toml::node* d = r.optional("demand")) {
       const auto* dt = d->as_table();
       if (!dt) r.fail(*d, "'demand' in " + r.what() + ": expected a table");
@@ -138,17 +142,16 @@ void ModelLoader::load_rules() {
       const Track& tr = track(df, "track", a);
       demand.actor = a.id;
       demand.track = tr.id;
-      int top = 0;
-      for (const auto& o : tr.options) top = std::max(top, o.level);
-      demand.level = df.integer("level", 1, std::max(1, top));
+      // Parameters: the level's range ([1, the track's top level]) is the schema's (params.cpp).
+      demand.level = read_whole_parameter(df, "level");
       demand.severity = read_linear_form(df, df.required("severity"), "severity", spec_);
-      demand.severity_max = df.number("severity_max", 0, 1e6);
+      demand.severity_max = df.number("severity_max");
+      for (const char* key : {"level", "severity_max"}) demand.locs.set(key, df.loc(key));
       demand.priority = df.string("priority");
       if (df.has("credibility")) {
-        const Variable& cred = variable(df, "credibility");
-        if (cred.min < 0 || cred.max > 1)
-          df.fail("credibility", "'credibility': expected a state variable ranging within [0, 1]");
-        demand.credibility = cred.name;
+        // Ranging within [0, 1]: a constraint on the variable's bounds (params.cpp).
+        demand.credibility = variable(df, "credibility").name;
+        demand.locs.set("credibility", df.loc("credibility"));
       }
       df.done();
       rule.demand = demand;

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/date.hpp"
@@ -14,6 +15,26 @@
 namespace stancesim {
 
 using Claims = std::vector<std::string>;
+
+// Where an item's numbers were written, by their key in the file ("initial", "weight", an input's
+// variable, "offset"), so that a number out of its range is reported at its value. Items built in
+// code have none: `of` then falls back to the item's location.
+struct ValueLocs {
+  std::vector<std::pair<std::string, SourceLoc>> at;
+  void set(std::string key, SourceLoc loc) {
+    for (auto& [k, l] : at)
+      if (k == key) {
+        l = std::move(loc);
+        return;
+      }
+    at.emplace_back(std::move(key), std::move(loc));
+  }
+  SourceLoc of(std::string_view key, const SourceLoc& fallback) const {
+    for (const auto& [k, loc] : at)
+      if (k == key) return loc;
+    return fallback;
+  }
+};
 
 enum class VarKind { continuous, flag, level };
 
@@ -26,12 +47,14 @@ struct Variable {
   Claims claims;
   SourceLoc loc;
   SourceLoc dynamics_loc;
+  ValueLocs locs;  // min, max, initial, noise (state.toml), persistence, drift (dynamics.toml)
 };
 
 // A weighted sum of state variables plus an offset: the argument of every shaped feature.
 struct LinearForm {
   std::vector<std::pair<std::string, double>> inputs;
   double offset = 0;
+  ValueLocs locs;  // "offset" (the form itself when it has none) and each input's variable
 };
 
 // How a linear form z becomes a feature value.
@@ -73,6 +96,7 @@ struct Track {
   std::optional<Inertia> inertia;  // absent: the actor's
   Claims claims;                   // for the options' levels and scales
   SourceLoc loc;
+  ValueLocs locs;  // kappa, switch_cost
 };
 
 struct Actor {
@@ -86,6 +110,7 @@ struct Actor {
   std::vector<Track> tracks;
   Claims claims;
   SourceLoc loc;
+  ValueLocs locs;  // lambda, kappa, switch_cost, horizon, depth
 };
 
 struct EscalationClass {
@@ -93,6 +118,7 @@ struct EscalationClass {
   double weight = 0;
   Claims claims;
   SourceLoc loc;
+  ValueLocs locs;  // weight
 };
 
 // One utility term of a deciding actor. A feature term values the anticipated state through a
@@ -111,6 +137,7 @@ struct Term {
   std::string description;
   Claims claims;
   SourceLoc loc;
+  ValueLocs locs;  // weight, "values.<option>"
 };
 
 enum class EffectMode { each_step, on_enter, set };
@@ -128,6 +155,7 @@ struct CrossEffect {  // an off-diagonal entry of A: to_{t+1} += coef * from_t
   double coef = 0;
   Claims claims;
   SourceLoc loc;
+  ValueLocs locs;  // coef
 };
 
 // A value a rule adds or sets: a constant plus a linear form of the state.
@@ -149,6 +177,7 @@ struct Demand {
   std::string priority;
   std::string credibility;
   SourceLoc loc;
+  ValueLocs locs;  // level, severity_max, credibility
 };
 
 struct Rule {
@@ -167,6 +196,7 @@ struct Rule {
   std::string escalation_class;  // scored in escalation_index when the rule fires; empty: none
   Claims claims;
   SourceLoc loc;
+  ValueLocs locs;  // probability
 };
 
 // An actor's options on one track damp the escalatory options of its targets (R27): "actor" for
@@ -178,6 +208,7 @@ struct Leverage {
   double max_damping = 0.95;
   Claims claims;
   SourceLoc loc;
+  ValueLocs locs;  // max_damping, "damping.<option>"
 };
 
 struct Override {  // one parameter change, from a view, a scenario or --set
@@ -209,6 +240,7 @@ struct ModelSpec {
   Date start_date;
   int default_steps = 26;
   int escalation_memory = 8;  // weeks: a move scores only beyond the levels held this long
+  ValueLocs locs;             // clock.default_steps, escalation_index.memory_weeks
   std::vector<Variable> variables;
   std::vector<Metric> metrics;
   std::vector<EscalationClass> escalation_classes;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <fstream>
 #include <sstream>
 
@@ -123,11 +124,12 @@ int Fields::integer(std::string_view key, int lo, int hi) {
   if (!i)
     fail(n,
          "'" + std::string(key) + "' in " + what_ + ": expected an integer, found " + type_name(n));
-  if (i->get() < lo || i->get() > hi)
+  // Checked at the full width of TOML integers before narrowing: 2^32 + 1 must not read as 1.
+  const std::int64_t v = i->get();
+  if (v < lo || v > hi)
     fail(n, "'" + std::string(key) + "' in " + what_ + ": expected an integer in [" +
-                std::to_string(lo) + ", " + std::to_string(hi) + "], found " +
-                std::to_string(i->get()));
-  return static_cast<int>(i->get());
+                std::to_string(lo) + ", " + std::to_string(hi) + "], found " + std::to_string(v));
+  return static_cast<int>(v);
 }
 
 std::string Fields::string_at(const toml::node& node, std::string_view key) const {

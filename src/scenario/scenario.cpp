@@ -4,8 +4,10 @@
 #include <charconv>
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <set>
 
+#include "core/limits.hpp"
 #include "core/sha256.hpp"
 #include "core/text.hpp"
 #include "model/load.hpp"
@@ -31,21 +33,25 @@ struct RawFile {  // one file of an extends chain, before merging
   std::vector<Pin> pins;
 };
 
+// Step numbers are checked at the full width of TOML integers (64 bits) before narrowing, so a
+// value like 2^32 + 1 is refused instead of wrapping to step 1.
 std::pair<int, int> read_steps(Fields& f) {
   if (!f.has("step") && !f.has("steps"))
     throw InputError(f.loc(), "missing key 'step' (or 'steps = [from, to]') in " + f.what());
   if (f.has("step") && f.has("steps"))
     f.fail("steps", "give either step = N or steps = [from, to] in " + f.what() + ", not both");
   if (f.has("step")) {
-    const int s = f.integer("step", 1, 100000);
+    const int s = f.integer("step", 1, limits::kMaxSteps);
     return {s, s};
   }
   const toml::array& a = f.array("steps");
   if (a.size() != 2 || !a[0].is_integer() || !a[1].is_integer())
     f.fail("steps", "'steps' in " + f.what() + ": expected [from, to] with whole step numbers");
-  const auto from = a[0].as_integer()->get(), to = a[1].as_integer()->get();
-  if (from < 1 || to < from)
-    f.fail("steps", "'steps' in " + f.what() + ": expected 1 <= from <= to");
+  const std::int64_t from = a[0].as_integer()->get(), to = a[1].as_integer()->get();
+  if (from < 1 || to < from || to > limits::kMaxSteps)
+    f.fail("steps", "'steps' in " + f.what() + ": expected 1 <= from <= to <= " +
+                        std::to_string(limits::kMaxSteps) + " (the step limit), found [" +
+                        std::to_string(from) + ", " + std::to_string(to) + "]");
   return {static_cast<int>(from), static_cast<int>(to)};
 }
 
@@ -61,31 +67,51 @@ class ScenarioLoader {
     LoadedScenario out;
     out.model = load_model(model_dir);
     spec_ = &out.model;
-    std::vector<RawFile> chain;
-    read_chain(path, chain, {});
+    std::vector<RawFile> chain = read_chain(path);
     merge(chain, out.scenario);
     apply(out);
     return out;
   }
 
  private:
-  void read_chain(const std::string& path, std::vector<RawFile>& chain,
-                  std::vector<std::string> seen, const SourceLoc& from = {}) {
-    std::error_code ec;
-    const std::string canonical = fs::weakly_canonical(path, ec).string();
-    for (const auto& s : seen)
-      if (s == canonical) throw InputError(from, "'extends' makes a cycle through " + path);
-    if (!fs::is_regular_file(path))
-      throw InputError(from.file.empty() ? SourceLoc{path, 0, 0} : from,
-                       "scenario file not found: " + path);
-    seen.push_back(canonical);
+  // Follows `extends` from the scenario to the root of its chain, iteratively: each file is
+  // read once and the cycle check is a set lookup, so the cost is linear in the chain's length,
+  // which is at most limits::kMaxExtendsDepth levels above the scenario.
+  std::vector<RawFile> read_chain(const std::string& leaf) {
+    std::vector<RawFile> chain;  // from the leaf up; reversed at the end
+    std::set<std::string> seen;  // canonical paths of the files read
+    std::string path = leaf;
+    SourceLoc from;  // the `extends` that named `path`; empty for the leaf
+    for (;;) {
+      std::error_code ec;
+      if (!seen.insert(fs::weakly_canonical(path, ec).string()).second)
+        throw InputError(from, "'extends' makes a cycle through " + path);
+      if (!fs::is_regular_file(path))
+        throw InputError(from.file.empty() ? SourceLoc{path, 0, 0} : from,
+                         "scenario file not found: " + path);
+      std::optional<std::pair<std::string, SourceLoc>> extends;
+      chain.push_back(read_file(path, extends));
+      if (!extends) break;
+      if (chain.size() > static_cast<std::size_t>(limits::kMaxExtendsDepth))
+        throw InputError(extends->second,
+                         "expected at most " + std::to_string(limits::kMaxExtendsDepth) +
+                             " levels of 'extends' above " + leaf + ", found more");
+      from = extends->second;
+      path = (fs::path(path).parent_path() / extends->first).string();
+    }
+    std::reverse(chain.begin(), chain.end());
+    return chain;
+  }
+
+  // Reads one file of a chain; `extends` receives its parent's relative path, if any.
+  RawFile read_file(const std::string& path,
+                    std::optional<std::pair<std::string, SourceLoc>>& extends) {
     const toml::table root = parse_toml_file(path);
     spec_->files.push_back({path, sha256_file(path)});
     Fields top(root, path, path);
     RawFile raw;
     raw.path = path;
     Fields s(top.table("scenario"), path, "[scenario]");
-    std::optional<std::pair<std::string, SourceLoc>> extends;
     if (s.has("extends")) extends = {{s.string("extends"), s.loc("extends")}};
     if (s.has("name")) {
       raw.name = s.string("name");
@@ -94,8 +120,8 @@ class ScenarioLoader {
     raw.table_loc = s.loc();
     if (s.has("description")) raw.description = s.string("description");
     raw.claims = claims(s);
-    if (s.has("steps")) raw.steps = s.integer("steps", 1, 520);
-    if (s.has("runs")) raw.runs = s.integer("runs", 1, 10000000);
+    if (s.has("steps")) raw.steps = s.integer("steps", 1, limits::kMaxSteps);
+    if (s.has("runs")) raw.runs = s.integer("runs", 1, static_cast<int>(limits::kMaxRuns));
     if (s.has("seed")) raw.seed = static_cast<std::uint64_t>(s.integer("seed", 0, 2147483647));
     if (const toml::node* v = s.optional("view")) {
       std::vector<std::string> views;
@@ -117,11 +143,33 @@ class ScenarioLoader {
       raw.shocks.push_back(read_shock(*t, path));
     for (const toml::table* t : tables_of(top, "pin", true)) raw.pins.push_back(read_pin(*t, path));
     top.done();
-    if (extends) {
-      const std::string parent = (fs::path(path).parent_path() / extends->first).string();
-      read_chain(parent, chain, seen, extends->second);
+    refuse_duplicates(raw);
+    return raw;
+  }
+
+  // Within one file a repeated shock id or override path would silently drop the first one (the
+  // later wins when merging); across files of a chain, replacing the parent's is the intent.
+  static void refuse_duplicates(const RawFile& raw) {
+    auto at = [](const SourceLoc& loc) {
+      return std::to_string(loc.line) + ":" + std::to_string(loc.column);
+    };
+    std::map<std::string, const Shock*> shocks;
+    for (const Shock& s : raw.shocks) {
+      const auto [it, added] = shocks.emplace(s.id, &s);
+      if (!added)
+        throw InputError(s.id_loc, "duplicate shock id '" + s.id + "' in this file, first at " +
+                                       at(it->second->id_loc) +
+                                       ": expected unique ids (a file that extends another may "
+                                       "reuse one of its parent's ids, to replace that shock)");
     }
-    chain.push_back(std::move(raw));
+    std::map<std::string, const Override*> overrides;
+    for (const Override& o : raw.overrides) {
+      const auto [it, added] = overrides.emplace(o.path, &o);
+      if (!added)
+        throw InputError(o.path_loc, "duplicate override of '" + o.path +
+                                         "' in this file, first at " + at(it->second->path_loc) +
+                                         ": expected each path once per file");
+    }
   }
 
   Claims claims(Fields& f) { return f.claims(spec_->claims, spec_->dir + "/claims.csv"); }
@@ -131,6 +179,7 @@ class ScenarioLoader {
     Shock s;
     s.loc = f.loc();
     s.id = f.string("id");
+    s.id_loc = f.loc("id");
     f = Fields(t, path, "[[shock]] '" + s.id + "'");
     f.string("id");
     s.description = f.string("description");

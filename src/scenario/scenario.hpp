@@ -24,6 +24,7 @@ struct Shock {
   std::string escalation_class;  // scored in escalation_index when it fires; empty: none
   Claims claims;
   SourceLoc loc;
+  SourceLoc id_loc;
   SourceLoc steps_loc;  // of step / steps
 };
 

@@ -122,6 +122,9 @@ TEST_CASE("bad check files are input errors with positions") {
       {base + "scenario = \"baseline\"\nwindow = [5, 2]\nmetric = \"x\"\nstatistic = "
               "\"mean\"\nexpect = \"> 0\"\n",
        9, "1 <= from <= to"},
+      {base + "scenario = \"baseline\"\nwindow = [1, 4294967297]\nmetric = \"x\"\nstatistic = "
+              "\"mean\"\nexpect = \"> 0\"\n",
+       9, "1 <= from <= to <= 520"},  // once truncated to [1, 1]
       {base + "scenario = \"baseline\"\nmetric = \"x\"\nstatistic = \"mean\"\nexpct = \"> 0\"\n",
        11, "did you mean 'expect'"},
       {base + "scenario = \"baseline\"\nmetric = \"x\"\nstatistic = \"mean\"\nexpect = \"abs < "

@@ -35,10 +35,17 @@ TEST_CASE("overrides change the spec by path, unknown paths and bad values are e
       InputError);
   CHECK_THROWS_WITH_AS(apply_overrides(spec, {ov("rule.r_flag.probability", 1.5)}),
                        doctest::Contains("outside [0, 1]"), InputError);
-  CHECK_THROWS_WITH_AS(apply_overrides(spec, {ov("rule.r_demand.demand.level", 1.5)}),
+  CHECK_THROWS_WITH_AS(apply_overrides(spec, {ov("actor.alpha.horizon", 1.5)}),
                        doctest::Contains("takes a whole number"), InputError);
-  CHECK_THROWS_WITH_AS(apply_overrides(spec, {ov("variable.a.initial", 3)}),
-                       doctest::Contains("initial value outside [min, max]"), InputError);
+  CHECK_THROWS_WITH_AS(apply_overrides(spec, {ov("rule.r_demand.demand.level", 2)}),
+                       doctest::Contains("is outside [1, 1]"), InputError);  // alpha.move's top
+  try {
+    apply_overrides(spec, {ov("variable.a.initial", 3)});
+    FAIL("no error");
+  } catch (const InputError& e) {
+    CHECK(e.loc().line == 12);  // a constraint broken by an override points at the override
+    CHECK(e.message() == "value 3 for 'variable.a.initial' is outside its [min, max] = [0, 1]");
+  }
   try {
     apply_overrides(spec, {ov("nope", 1)});
     FAIL("no error");
@@ -51,7 +58,7 @@ TEST_CASE("overrides change the spec by path, unknown paths and bad values are e
     FAIL("no error");
   } catch (const InputError& e) {
     CHECK(e.loc().line == 12);  // a bad value points at the value
-    CHECK(std::string(e.what()).find("value -1 for 'variable.a.noise' is outside [0, 1e+12]") !=
+    CHECK(std::string(e.what()).find("value -1 for 'variable.a.noise' is outside [0, 1e+09]") !=
           std::string::npos);
   }
 }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "core/limits.hpp"
 #include "scenario/scenario.hpp"
 #include "support.hpp"
 
@@ -18,6 +19,18 @@ std::vector<fs::path> toml_files(const fs::path& dir) {
     if (e.path().extension() == ".toml") files.push_back(e.path());
   std::sort(files.begin(), files.end());
   return files;
+}
+
+// Writes link_0.toml extends link_1.toml ... extends link_<files-1>.toml; returns the leaf.
+fs::path write_extends_chain(const fs::path& dir, int files) {
+  for (int i = 0; i < files; ++i) {
+    std::string text = "[scenario]\n";
+    if (i + 1 < files) text += "extends = \"link_" + std::to_string(i + 1) + ".toml\"\n";
+    text += "name = \"link_" + std::to_string(i) + "\"\ndescription = \"d\"\nclaims = [\"U01\"]\n";
+    if (i + 1 == files) text += "runs = 9\n";
+    write_file(dir / ("link_" + std::to_string(i) + ".toml"), text);
+  }
+  return dir / "link_0.toml";
 }
 }  // namespace
 
@@ -156,4 +169,78 @@ TEST_CASE("a model variant applies before the scenario: its overrides still win"
   options.sets = {"term.china.sanctions.weight=-9"};     // --set still comes last
   for (const auto& t : load_scenario((scratch.path() / "s.toml").string(), options).model.terms)
     if (t.actor == "china" && t.id == "sanctions") CHECK(t.weight == -9);
+}
+
+TEST_CASE("extends chains are at most kMaxExtendsDepth levels deep (regression)") {
+  // 5,000 files used to overflow the stack after 45 s, with a cost quadratic in the chain length.
+  constexpr int depth = limits::kMaxExtendsDepth;
+  ScenarioOptions options;
+  options.model_dir = source_dir() + "/model";
+  {
+    Scratch scratch("extends_depth_ok");
+    const fs::path leaf = write_extends_chain(scratch.path(), depth + 1);
+    const Scenario s = load_scenario(leaf.string(), options).scenario;
+    REQUIRE(s.chain.size() == static_cast<std::size_t>(depth + 1));
+    CHECK(s.chain.front() ==
+          (scratch.path() / ("link_" + std::to_string(depth) + ".toml")).string());
+    CHECK(s.chain.back() == leaf.string());
+    CHECK(s.name == "link_0");
+    CHECK(s.runs == 9);  // inherited from the root
+  }
+  for (const int files : {depth + 2, 5000}) {
+    CAPTURE(files);
+    Scratch scratch("extends_depth_bad");
+    const fs::path leaf = write_extends_chain(scratch.path(), files);
+    try {
+      (void)load_scenario(leaf.string(), options);
+      FAIL("no error");
+    } catch (const InputError& e) {
+      // At the `extends` key that would read one level too many.
+      CHECK(e.loc().file ==
+            (scratch.path() / ("link_" + std::to_string(depth) + ".toml")).string());
+      CHECK(e.loc().line == 2);
+      CHECK(e.loc().column == 11);
+      CHECK(e.message().find("at most " + std::to_string(depth) + " levels of 'extends'") !=
+            std::string::npos);
+    }
+    const auto v =
+        run_command(binary() + " validate --model " + options.model_dir + " " + leaf.string());
+    CHECK(v.exit_code == 2);
+  }
+}
+
+TEST_CASE(
+    "a child file replaces its parent's shock of the same id, but one file may not repeat one") {
+  Scratch scratch("shock_ids");
+  const std::string shock =
+      "[[shock]]\nid = \"s\"\ndescription = \"d\"\nstep = 2\nadd = { west_pressure_cn = 0.1 "
+      "}\nclaims = [\"U42\"]\n";
+  write_file(scratch.path() / "parent.toml",
+             "[scenario]\nname = \"parent\"\ndescription = \"p\"\nclaims = [\"U01\"]\n\n" + shock);
+  write_file(scratch.path() / "child.toml",
+             "[scenario]\nextends = \"parent.toml\"\nname = \"child\"\ndescription = "
+             "\"c\"\nclaims = [\"U01\"]\n\n" +
+                 shock +
+                 "\n[[shock]]\nid = \"t\"\ndescription = \"d\"\nstep = 3\nadd = { "
+                 "west_pressure_cn = 0.1 }\nclaims = [\"U42\"]\n");
+  ScenarioOptions options;
+  options.model_dir = source_dir() + "/model";
+  const Scenario s = load_scenario((scratch.path() / "child.toml").string(), options).scenario;
+  REQUIRE(s.shocks.size() == 2);
+  CHECK(s.shocks[0].id == "s");
+  CHECK(s.shocks[0].loc.file == (scratch.path() / "child.toml").string());
+  CHECK(s.shocks[1].id == "t");
+  // The same id twice in the parent alone is an error naming both places.
+  write_file(scratch.path() / "parent.toml",
+             "[scenario]\nname = \"parent\"\ndescription = \"p\"\nclaims = [\"U01\"]\n\n" + shock +
+                 "\n" + shock);
+  try {
+    (void)load_scenario((scratch.path() / "child.toml").string(), options);
+    FAIL("no error");
+  } catch (const InputError& e) {
+    CHECK(e.loc().file == (scratch.path() / "parent.toml").string());
+    CHECK(e.loc().line == 14);
+    CHECK(e.message().find("duplicate shock id 's' in this file, first at 7:6") !=
+          std::string::npos);
+  }
 }
