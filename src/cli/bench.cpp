@@ -20,7 +20,7 @@ namespace stancesim::cli {
 
 int bench_command(const std::vector<std::string>& args) {
   po::options_description opts("stancesim bench [SCENARIO.toml] [options]");
-  int runs = 1000;
+  std::int64_t runs = 1000;
   std::string out_dir = "results/_bench";
   opts.add_options()("help,h", "show this help")("runs", po::value(&runs)->default_value(runs),
                                                  "runs per measurement")(
@@ -29,10 +29,11 @@ int bench_command(const std::vector<std::string>& args) {
   std::vector<std::string> files;
   po::variables_map vm;
   if (!parse_arguments(args, opts, files, vm)) return kExitOk;
-  if (runs < 1) throw InputError("--runs: expected a positive number");
+  check_runs(runs);
   const std::string file = files.empty() ? "scenarios/baseline.toml" : files[0];
   LoadedScenario loaded = load_scenario(file, {});
-  loaded.scenario.runs = runs;
+  loaded.scenario.runs = static_cast<int>(runs);
+  check_run_size(runs, loaded.scenario.steps);
   const CompiledModel model = compile(loaded.model, loaded.scenario);
   fmt::print("bench: {} ({} runs x {} steps)\n", loaded.scenario.name, runs, model.steps);
   fmt::print("{:<28} {:>8} {:>10} {:>12} {:>12}\n", "mode", "threads", "seconds", "runs/s", "MB/s");
@@ -41,12 +42,13 @@ int bench_command(const std::vector<std::string>& args) {
       const auto start = std::chrono::steady_clock::now();
       std::uint64_t bytes = 0;
       if (mode < 2) {
-        bytes =
-            run_in_memory(model, EnsembleConfig{runs, loaded.scenario.seed, threads, 0}, mode == 1)
-                .bytes_written;
+        bytes = run_in_memory(
+                    model, EnsembleConfig{static_cast<int>(runs), loaded.scenario.seed, threads, 0},
+                    mode == 1)
+                    .bytes_written;
       } else {
         RunOptions ro;
-        ro.runs = runs;
+        ro.runs = static_cast<int>(runs);
         ro.seed = loaded.scenario.seed;
         ro.threads = threads;
         ro.out_dir = out_dir;
@@ -58,8 +60,8 @@ int bench_command(const std::vector<std::string>& args) {
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       static const char* names[] = {"simulate only", "simulate + format CSV",
                                     "simulate + write CSV files"};
-      fmt::print("{:<28} {:>8} {:>10.3f} {:>12.0f} {:>12.1f}\n", names[mode], threads, s, runs / s,
-                 static_cast<double>(bytes) / 1e6 / s);
+      fmt::print("{:<28} {:>8} {:>10.3f} {:>12.0f} {:>12.1f}\n", names[mode], threads, s,
+                 static_cast<double>(runs) / s, static_cast<double>(bytes) / 1e6 / s);
     }
   }
   return kExitOk;

@@ -1,14 +1,12 @@
 // stancesim check: the analyses' expectations as executable checks on paired ensembles;
 // --robustness K repeats them under K parameter sets (Latin hypercube, both analyst views).
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <boost/program_options.hpp>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <thread>
 
 #include "analysis/check_runner.hpp"
 #include "analysis/checks.hpp"
@@ -17,6 +15,8 @@
 #include "core/error.hpp"
 #include "model/load.hpp"
 #include "output/csv.hpp"
+#include "output/output_folder.hpp"
+#include "output/results.hpp"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -153,8 +153,8 @@ std::string null_power(const std::vector<CheckResult>& results,
 
 int check_command(const std::vector<std::string>& args) {
   po::options_description opts("stancesim check [FILE...] [options]");
-  int runs = 500, threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  int robustness_sets = 0, robustness_runs = 200;
+  std::int64_t runs = 500, threads = default_threads(), robustness_runs = 200;
+  int robustness_sets = 0;
   std::int64_t seed = 1;
   std::string out_dir = "results/checks", model_dir = "model";
   std::vector<std::string> files;
@@ -173,22 +173,22 @@ int check_command(const std::vector<std::string>& args) {
   // clang-format on
   po::variables_map vm;
   if (!parse_arguments(args, opts, files, vm)) return kExitOk;
-  if (runs < 2) throw InputError("--runs: expected at least 2 runs");
-  if (seed < 0 || seed > 2147483647) throw InputError("--seed: expected 0 to 2147483647");
-  if (threads < 1) throw InputError("--threads: expected at least 1");
-  if (robustness_sets < 0 || robustness_runs < 2)
-    throw InputError("--robustness: expected K >= 0 and --robustness-runs >= 2");
-  if (fs::exists(out_dir) && !vm.count("force"))
-    throw InputError(SourceLoc{out_dir, 0, 0},
-                     "output folder exists: choose another --out or add --force");
+  check_runs(runs, 2);
+  check_seed(seed);
+  check_threads(threads);
+  if (robustness_sets < 0 || robustness_sets > 10000)
+    throw InputError("--robustness: expected 0 to 10000 parameter sets");
+  if (robustness_sets > 0) check_runs(robustness_runs, 2, "--robustness-runs");
   if (files.empty()) files = default_check_files();
+  // Claimed before the work starts: a second writer is refused at once.
+  OutputFolder folder(out_dir, vm.count("force") > 0);
 
   const ModelSpec spec = load_model(model_dir);
   const std::vector<Check> checks = load_checks(files, spec.claims, model_dir + "/claims.csv");
   CheckRunConfig config;
-  config.runs = runs;
+  config.runs = static_cast<int>(runs);
   config.seed = static_cast<std::uint64_t>(seed);
-  config.threads = threads;
+  config.threads = static_cast<int>(threads);
   config.model_dir = model_dir;
   const WindowedOutcomes outcomes = run_for_checks(checks, config);
   std::vector<CheckResult> results;
@@ -210,30 +210,33 @@ int check_command(const std::vector<std::string>& args) {
     power = null_power(results, null_names, powerless);
   }
 
-  const fs::path tmp = out_dir + ".tmp-" + std::to_string(::getpid());
-  fs::remove_all(tmp);
-  fs::create_directories(tmp);
-  try {
-    write_file(tmp / "checks.csv", checks_csv(results, null_names));
-    std::cout << fmt::format("{} checks, {} runs per scenario, seed {}\n", checks.size(), runs,
-                             seed)
-              << checks_table(results, null_names) << power;
-    if (robustness_sets > 0) {
-      const RobustnessText r = robustness(checks, spec, robustness_sets, robustness_runs, config);
-      write_file(tmp / "check_robustness.csv", r.summary);
-      write_file(tmp / "robustness_sets.csv", r.sets);
-      write_file(tmp / "robustness_results.csv", r.results);
-      std::cout << r.table;
-    }
-    if (fs::exists(out_dir)) fs::remove_all(out_dir);
-    if (fs::path(out_dir).has_parent_path())
-      fs::create_directories(fs::path(out_dir).parent_path());
-    fs::rename(tmp, out_dir);
-  } catch (...) {
-    std::error_code ec;
-    fs::remove_all(tmp, ec);
-    throw;
+  const fs::path& tmp = folder.path();
+  std::vector<std::string> written = {"checks.csv"};
+  write_file(tmp / "checks.csv", checks_csv(results, null_names));
+  std::cout << fmt::format("{} checks, {} runs per scenario, seed {}\n", checks.size(), runs, seed)
+            << checks_table(results, null_names) << power;
+  if (robustness_sets > 0) {
+    const RobustnessText r =
+        robustness(checks, spec, robustness_sets, static_cast<int>(robustness_runs), config);
+    write_file(tmp / "check_robustness.csv", r.summary);
+    write_file(tmp / "robustness_sets.csv", r.sets);
+    write_file(tmp / "robustness_results.csv", r.results);
+    written.insert(written.end(),
+                   {"check_robustness.csv", "robustness_sets.csv", "robustness_results.csv"});
+    std::cout << r.table;
   }
+  written.push_back("manifest.json");
+  std::string manifest = fmt::format(
+      "{{\n  \"program\": \"stancesim\",\n  \"command\": \"check\",\n  \"seed\": {},\n  "
+      "\"runs\": {},\n  \"null_models\": {},\n  \"robustness_sets\": {},\n  \"outputs\": [",
+      seed, runs, vm.count("null-models") ? "true" : "false", robustness_sets);
+  for (std::size_t i = 0; i < written.size(); ++i)
+    manifest += (i ? ", " : "") + json_quote(written[i]);
+  manifest += "],\n  \"check_files\": [";
+  for (std::size_t i = 0; i < files.size(); ++i) manifest += (i ? ", " : "") + json_quote(files[i]);
+  manifest += "]\n}\n";
+  write_file(tmp / "manifest.json", manifest);
+  folder.commit();
   fmt::print("wrote {}/checks.csv{}\n", out_dir,
              robustness_sets > 0 ? " and check_robustness.csv" : "");
   const bool all_passed =

@@ -7,16 +7,15 @@
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <set>
-#include <thread>
 
 #include "analysis/compare.hpp"
 #include "cli/arguments.hpp"
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "engine/compiled.hpp"
+#include "output/output_folder.hpp"
 #include "output/results.hpp"
 #include "scenario/scenario.hpp"
 
@@ -25,27 +24,14 @@ namespace fs = std::filesystem;
 
 namespace stancesim::cli {
 
-namespace {
-void write_atomically(const fs::path& path, const std::string& text) {
-  const fs::path tmp = path.string() + ".tmp-" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << text;
-    if (!out) throw RuntimeFailure("cannot write " + tmp.string());
-  }
-  fs::rename(tmp, path);
-}
-}  // namespace
-
 int compare_command(const std::vector<std::string>& args,
                     const std::vector<std::string>& command_line) {
   po::options_description opts(
       "stancesim compare REFERENCE.toml SCENARIO.toml... [options]\n"
       "stancesim compare --results DIR DIR... [options]");
-  int runs = 0, threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::int64_t runs = 0, seed = -1, threads = default_threads();
   int explain_runs = 20;
-  std::int64_t seed = -1;
-  std::string out_dir = "results", model_dir;
+  std::string out_dir = "results", model_dir, outputs = "all";
   std::vector<std::string> views, sets, inputs;
   // clang-format off
   opts.add_options()
@@ -55,6 +41,9 @@ int compare_command(const std::vector<std::string>& args,
       ("threads", po::value(&threads)->default_value(threads), "worker threads")
       ("out", po::value(&out_dir)->default_value(out_dir), "folder: <out>/<scenario>/ and <out>/compare.csv")
       ("force", "replace existing scenario folders and compare.csv")
+      ("outputs", po::value(&outputs)->default_value(outputs),
+       "files per scenario: decisions, state, events, outcomes, summary, or all (outcomes is "
+       "always written: the comparison reads it)")
       ("explain", "also write utilities.csv for every scenario")
       ("explain-runs", po::value(&explain_runs)->default_value(explain_runs), "with --explain: runs covered")
       ("model", po::value(&model_dir), "model folder (default: ../model beside each scenario file)")
@@ -68,20 +57,25 @@ int compare_command(const std::vector<std::string>& args,
   if (inputs.size() < 2)
     throw InputError(
         "stancesim compare: expected a reference and at least one scenario (see --help)");
-  if (vm.count("runs") && runs < 1) throw InputError("--runs: expected a positive number of runs");
-  if (vm.count("seed") && (seed < 0 || seed > 2147483647))
-    throw InputError("--seed: expected 0 to 2147483647");
-  if (threads < 1) throw InputError("--threads: expected at least 1");
+  if (vm.count("runs")) check_runs(runs);
+  if (vm.count("seed")) check_seed(seed);
+  check_threads(threads);
+  OutputSet output_set = OutputSet::parse(outputs);
+  output_set.outcomes = true;
   const bool paired = vm.count("unpaired") == 0;
   const bool force = vm.count("force") > 0;
+  if (fs::exists(out_dir) && !fs::is_directory(out_dir))
+    throw InputError(SourceLoc{out_dir, 0, 0}, "exists and is not a folder: choose another --out");
   const fs::path compare_path = fs::path(out_dir) / "compare.csv";
-  if (fs::exists(compare_path) && !force)
+  if (fs::exists(fs::symlink_status(compare_path)) &&
+      (!force || !fs::is_regular_file(fs::symlink_status(compare_path))))
     throw InputError(SourceLoc{compare_path.string(), 0, 0},
-                     "exists: choose another --out or add --force");
+                     force ? "exists and is not a file: choose another --out"
+                           : "exists: choose another --out or add --force");
 
-  std::vector<EnsembleOutcomes> ensembles;
+  std::vector<std::string> folders;
   if (vm.count("results")) {
-    for (const auto& dir : inputs) ensembles.push_back(read_results(dir));
+    folders = inputs;
   } else {
     // Load and check everything before running anything.
     std::vector<LoadedScenario> loaded;
@@ -91,9 +85,10 @@ int compare_command(const std::vector<std::string>& args,
       const std::string& name = loaded.back().scenario.name;
       if (!names.insert(name).second)
         throw InputError(SourceLoc{file, 0, 0}, "scenario '" + name + "' is named twice");
-      check_output_dir((fs::path(out_dir) / name).string(), force);
+      check_destination((fs::path(out_dir) / name).string(), force);
     }
-    const int n_runs = vm.count("runs") ? runs : loaded.front().scenario.runs;
+    const int n_runs = vm.count("runs") ? static_cast<int>(runs) : loaded.front().scenario.runs;
+    for (const auto& ls : loaded) check_run_size(n_runs, ls.scenario.steps);
     const auto base_seed =
         vm.count("seed") ? static_cast<std::uint64_t>(seed) : loaded.front().scenario.seed;
     const bool tty = ::isatty(2);
@@ -105,7 +100,8 @@ int compare_command(const std::vector<std::string>& args,
       RunOptions ro;
       ro.runs = n_runs;
       ro.seed = base_seed;
-      ro.threads = threads;
+      ro.threads = static_cast<int>(threads);
+      ro.outputs = output_set;
       ro.explain_runs = vm.count("explain") ? explain_runs : 0;
       ro.out_dir = (fs::path(out_dir) / sc.name).string();
       ro.force = force;
@@ -123,17 +119,13 @@ int compare_command(const std::vector<std::string>& args,
       if (!tty)
         fmt::print(stderr, "{}: {} runs x {} steps in {:.2f} s\n", sc.name, n_runs, sc.steps,
                    seconds);
-      // Compare what was written, so `compare --results` on these folders gives the same file.
-      ensembles.push_back(read_results(ro.out_dir));
+      folders.push_back(ro.out_dir);
     }
   }
-  const EnsembleOutcomes& reference = ensembles.front();
-  const std::vector<EnsembleOutcomes> scenarios(ensembles.begin() + 1, ensembles.end());
-  if (paired)
-    for (const auto& s : scenarios) check_pairable(reference, s);
-  fs::create_directories(out_dir);
-  write_atomically(compare_path, compare_csv(reference, scenarios, paired));
-  std::cout << compare_table(reference, scenarios, paired);
+  // Compare what was written, so `compare --results` on these folders gives the same file.
+  const Comparison comparison = compare_result_folders(folders, paired);
+  write_file_atomically(compare_path, compare_csv(comparison), force);
+  std::cout << compare_table(comparison);
   fmt::print("\nwrote {} and the result folders {}/<scenario>/\n", compare_path.string(), out_dir);
   return kExitOk;
 }

@@ -1,4 +1,5 @@
-// stancesim: wires the command line to the library. Exit codes: 0 ok, 1 failure, 2 bad input.
+// stancesim: wires the command line to the library. Exit codes: 0 ok, 1 failure, 2 bad input,
+// 128 + N when stopped by signal N (130 for SIGINT, 143 for SIGTERM).
 #include <fmt/format.h>
 
 #include <boost/program_options/errors.hpp>
@@ -9,6 +10,7 @@
 
 #include "cli/commands.hpp"
 #include "core/error.hpp"
+#include "core/interrupt.hpp"
 #include "version.hpp"
 
 namespace {
@@ -34,6 +36,7 @@ int main(int argc, char** argv) {
     std::fputs(kUsage, argc < 2 ? stderr : stdout);
     return argc < 2 ? kExitInput : kExitOk;
   }
+  install_interrupt_handlers();
   const std::string command = all[1];
   const std::vector<std::string> args(all.begin() + 2, all.end());
   try {
@@ -48,6 +51,9 @@ int main(int argc, char** argv) {
     }
     fmt::print(stderr, "stancesim: unknown command '{}'\n{}", command, kUsage);
     return kExitInput;
+  } catch (const Interrupted& e) {
+    fmt::print(stderr, "stancesim: {}: stopped; unfinished results were removed\n", e.what());
+    return e.exit_code();
   } catch (const InputError& e) {
     fmt::print(stderr, "{}\n", e.what());
     return kExitInput;

@@ -1,4 +1,5 @@
 #include <fmt/format.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
@@ -11,20 +12,15 @@
 #include "cli/arguments.hpp"
 #include "cli/commands.hpp"
 #include "core/error.hpp"
+#include "core/limits.hpp"
 #include "engine/compiled.hpp"
+#include "output/output_folder.hpp"
 #include "output/results.hpp"
 #include "scenario/scenario.hpp"
 
 namespace po = boost::program_options;
 
 namespace stancesim::cli {
-
-namespace {
-int default_threads() {
-  const unsigned n = std::thread::hardware_concurrency();
-  return n == 0 ? 1 : static_cast<int>(n);
-}
-}  // namespace
 
 std::string dry_run_plan(const LoadedScenario& loaded, const RunOptions& ro) {
   const Scenario& sc = loaded.scenario;
@@ -54,15 +50,27 @@ std::string dry_run_plan(const LoadedScenario& loaded, const RunOptions& ro) {
       fmt::format("  run        {} runs x {} steps (weeks from {}), seed {}, {} threads -> {}/{}\n",
                   ro.runs, sc.steps, iso(loaded.model.start_date), ro.seed, ro.threads, ro.out_dir,
                   std::filesystem::exists(ro.out_dir) && !ro.force ? " (exists: add --force)" : "");
+  out += fmt::format("  outputs    {}manifest.json\n", [&] {
+    std::string files;
+    const OutputSet& o = ro.outputs;
+    for (const auto& [on, name] : {std::pair{o.decisions, "decisions.csv"},
+                                   {o.state, "state.csv"},
+                                   {o.events, "events.csv"},
+                                   {ro.explain_runs > 0, "utilities.csv"},
+                                   {o.outcomes, "outcomes.csv"},
+                                   {o.summary, "summary.csv"}})
+      if (on) files += std::string(name) + ", ";
+    return files;
+  }());
   return out;
 }
 
 int run_command(const std::vector<std::string>& args,
                 const std::vector<std::string>& command_line) {
   po::options_description opts("stancesim run SCENARIO.toml [options]");
-  int runs = 0, steps = 0, threads = default_threads(), explain_runs = 20;
-  std::int64_t seed = -1;
-  std::string out_dir, model_dir;
+  std::int64_t runs = 0, seed = -1, threads = default_threads();
+  int steps = 0, explain_runs = 20;
+  std::string out_dir, model_dir, outputs = "all";
   std::vector<std::string> views, sets;
   // clang-format off
   opts.add_options()
@@ -74,6 +82,9 @@ int run_command(const std::vector<std::string>& args,
       ("out", po::value(&out_dir), "output folder (default: results/<scenario name>)")
       ("force", "replace an existing output folder")
       ("dry-run", "print what would run (scenario chain, overrides, shocks, pins, runs x steps) and stop")
+      ("outputs", po::value(&outputs)->default_value(outputs),
+       "files to write, comma-separated: decisions, state, events, outcomes, summary, or all "
+       "(manifest.json always); e.g. summary,outcomes for large ensembles")
       ("explain", "also write utilities.csv: expected utility of every option by priority")
       ("explain-runs", po::value(&explain_runs)->default_value(explain_runs),
        "with --explain: how many runs, from run 0, utilities.csv covers")
@@ -85,17 +96,17 @@ int run_command(const std::vector<std::string>& args,
   po::variables_map vm;
   if (!parse_arguments(args, opts, files, vm)) return kExitOk;
   if (files.size() != 1) throw InputError("stancesim run: expected one scenario file (see --help)");
-  if (vm.count("runs") && runs < 1) throw InputError("--runs: expected a positive number of runs");
-  if (vm.count("steps") && (steps < 1 || steps > 520))
-    throw InputError("--steps: expected 1 to 520 weeks");
-  if (threads < 1) throw InputError("--threads: expected at least 1");
-  if (vm.count("seed") && (seed < 0 || seed > 2147483647))
-    throw InputError("--seed: expected 0 to 2147483647");
+  if (vm.count("runs")) check_runs(runs);
+  if (vm.count("steps") && (steps < 1 || steps > limits::kMaxSteps))
+    throw InputError(fmt::format("--steps: expected 1 to {} weeks", limits::kMaxSteps));
+  check_threads(threads);
+  if (vm.count("seed")) check_seed(seed);
+  const OutputSet output_set = OutputSet::parse(outputs);
 
   ScenarioOptions so{model_dir, views, sets, {}};
   LoadedScenario loaded = load_scenario(files[0], so);
   Scenario& sc = loaded.scenario;
-  if (vm.count("runs")) sc.runs = runs;
+  if (vm.count("runs")) sc.runs = static_cast<int>(runs);
   if (vm.count("seed")) sc.seed = static_cast<std::uint64_t>(seed);
   if (vm.count("steps")) {
     for (const auto& s : sc.shocks)
@@ -108,10 +119,12 @@ int run_command(const std::vector<std::string>& args,
                                           "' acts beyond --steps " + std::to_string(steps));
     sc.steps = steps;
   }
+  check_run_size(sc.runs, sc.steps);
   RunOptions ro;
   ro.runs = sc.runs;
   ro.seed = sc.seed;
-  ro.threads = threads;
+  ro.threads = static_cast<int>(threads);
+  ro.outputs = output_set;
   if (explain_runs < 1) throw InputError("--explain-runs: expected at least 1");
   ro.explain_runs = vm.count("explain") ? explain_runs : 0;
   ro.force = vm.count("force") > 0;
@@ -121,7 +134,7 @@ int run_command(const std::vector<std::string>& args,
     std::cout << dry_run_plan(loaded, ro);
     return kExitOk;
   }
-  check_output_dir(ro.out_dir, ro.force);
+  check_destination(ro.out_dir, ro.force);
   const CompiledModel model = compile(loaded.model, sc);
   const bool tty = ::isatty(2);
   const auto start = std::chrono::steady_clock::now();
@@ -138,11 +151,16 @@ int run_command(const std::vector<std::string>& args,
   const EnsembleResult result = run_and_write(loaded, model, ro);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  fmt::print("{}: {} runs x {} steps in {:.2f} s ({} threads) -> {}/\n", sc.name, sc.runs, sc.steps,
-             seconds, threads, ro.out_dir);
-  std::cout << compare_table(
-      EnsembleOutcomes{sc.name, ro.out_dir, sc.seed, sc.runs, result.metrics, result.outcomes}, {},
-      true);
+  struct rusage usage {};
+  ::getrusage(RUSAGE_SELF, &usage);
+  fmt::print("{}: {} runs x {} steps in {:.2f} s ({} threads, peak memory {:.0f} MB) -> {}/\n",
+             sc.name, sc.runs, sc.steps, seconds, threads,
+             static_cast<double>(usage.ru_maxrss) / 1024.0, ro.out_dir);
+  Comparison table;
+  table.reference = ResultInfo{sc.name, ro.out_dir, sc.seed, sc.runs};
+  table.metrics = result.metrics;
+  for (const Stats& s : result.stats) table.reference_means.push_back(s.mean);
+  std::cout << compare_table(table);
   return kExitOk;
 }
 

@@ -11,9 +11,13 @@
 #include <exception>
 #include <functional>
 #include <mutex>
+#include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
+#include "core/error.hpp"
+#include "core/interrupt.hpp"
 #include "engine/simulate.hpp"
 
 namespace stancesim {
@@ -44,6 +48,12 @@ void run_ensemble(const CompiledModel& model, const EnsembleConfig& config, Proc
     for (;;) {
       const int run = next.fetch_add(1);
       if (run >= config.runs) return;
+      if (const int sig = interrupt_signal()) {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (!error) error = std::make_exception_ptr(Interrupted(sig));
+        changed.notify_all();
+        return;
+      }
       const std::size_t slot = static_cast<std::size_t>(run % window);
       {
         std::unique_lock<std::mutex> lock(mutex);
@@ -68,8 +78,16 @@ void run_ensemble(const CompiledModel& model, const EnsembleConfig& config, Proc
   };
 
   std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
   try {
+    for (int t = 0; t < threads; ++t) {
+      try {
+        pool.emplace_back(worker);
+      } catch (const std::system_error& e) {
+        throw RuntimeFailure("cannot start worker thread " + std::to_string(t + 1) + " of " +
+                             std::to_string(threads) + " (" + e.what() +
+                             "): ask for fewer with --threads");
+      }
+    }
     for (int run = 0; run < config.runs; ++run) {
       const std::size_t slot = static_cast<std::size_t>(run % window);
       {

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/error.hpp"
+
 namespace stancesim {
 
 class CsvBuffer {
@@ -37,11 +39,11 @@ class CsvBuffer {
     return *this;
   }
   // Fixed point with 4 decimals, rounding half away from zero; -0.0000 is written as 0.0000.
+  // A number that is not finite or too large to write exactly (|v| >= kMaxFixed4) is refused
+  // with a RuntimeFailure rather than written as garbage.
+  static constexpr double kMaxFixed4 = 9e14;
   CsvBuffer& fixed4(double v) {
-    if (!std::isfinite(v)) {
-      buf_.append("nan");
-      return *this;
-    }
+    if (!(std::abs(v) < kMaxFixed4)) refuse(v);
     std::int64_t scaled = std::llround(v * 10000.0);
     if (scaled < 0) {
       buf_.push_back('-');
@@ -70,6 +72,13 @@ class CsvBuffer {
   }
 
  private:
+  [[noreturn]] static void refuse(double v) {
+    char tmp[32];
+    const auto r = std::to_chars(tmp, tmp + sizeof tmp, v);
+    throw RuntimeFailure("cannot write the number " + std::string(tmp, r.ptr) +
+                         " to a CSV file: outputs hold finite numbers below 9e14 in absolute "
+                         "value; a model number or override is too large");
+  }
   std::string buf_;
 };
 

@@ -1,25 +1,34 @@
-// Writing one scenario's result folder: the CSVs and manifest.json go to a temporary sibling
-// folder that is renamed into place only when everything is written, so a failed or interrupted
-// run never leaves a half-written folder behind.
+// Writing one scenario's result folder: the CSVs and manifest.json are written into an
+// OutputFolder (output/output_folder.hpp), published only when everything is written, so a failed
+// or interrupted run never leaves a half-written folder behind. Rows are streamed as runs arrive:
+// memory does not grow with the number of runs.
 #pragma once
 
 #include <cstdint>
-#include <fstream>
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "engine/compiled.hpp"
 #include "engine/ensemble.hpp"
+#include "output/summary.hpp"
 #include "scenario/scenario.hpp"
 
 namespace stancesim {
+
+// Which files a run writes besides manifest.json (utilities.csv: --explain).
+struct OutputSet {
+  bool decisions = true, state = true, events = true, outcomes = true, summary = true;
+  // "summary,outcomes" or "all"; an unknown name is an InputError that lists the known ones.
+  static OutputSet parse(const std::string& list);
+};
 
 struct RunOptions {
   int runs = 0;
   std::uint64_t seed = 1;
   int threads = 1;
   int explain_runs = 0;  // utilities.csv holds runs 0 .. explain_runs-1; 0: no utilities.csv
+  OutputSet outputs;
   std::string out_dir;
   bool force = false;
   std::vector<std::string> command_line;
@@ -28,19 +37,19 @@ struct RunOptions {
 
 struct EnsembleResult {
   std::vector<std::string> metrics;
-  std::vector<double> outcomes;  // runs x metrics
+  std::vector<Stats> stats;  // per metric, over runs (run_and_write only)
   std::uint64_t bytes_written = 0;
 };
 
-// Refuses an existing folder unless `force`; call before any work is done.
-void check_output_dir(const std::string& dir, bool force);
-
-// Runs the ensemble and writes every file; returns the per-run outcomes.
+// Runs the ensemble and writes the folder; returns the outcome statistics.
 EnsembleResult run_and_write(const LoadedScenario& loaded, const CompiledModel& model,
                              const RunOptions& options);
 
-// Runs the ensemble without writing (benchmarks, checks); `format` also formats the CSV text.
+// Runs the ensemble without writing (benchmarks); `format` also formats the CSV text.
 EnsembleResult run_in_memory(const CompiledModel& model, const EnsembleConfig& config, bool format);
+
+// A JSON string literal.
+std::string json_quote(const std::string& s);
 
 std::string manifest_json(const LoadedScenario& loaded, const CompiledModel& model,
                           const RunOptions& options, const std::vector<std::string>& outputs);

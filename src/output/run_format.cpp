@@ -2,7 +2,7 @@
 
 namespace stancesim {
 
-RunFormatter::RunFormatter(const CompiledModel& model) : m_(model) {
+RunFormatter::RunFormatter(const CompiledModel& model, RunParts parts) : m_(model), parts_(parts) {
   scenario_ = CsvBuffer::quote(m_.scenario);
   for (const auto& [a, t] : m_.level_slots) {
     const auto& actor = m_.actors[static_cast<std::size_t>(a)];
@@ -61,9 +61,16 @@ std::string RunFormatter::utilities_header() const {
 }
 
 void RunFormatter::format(int run, const RunRecord& r, RunText& out) const {
+  if (parts_.decisions) format_decisions(run, r, out.decisions);
+  if (parts_.state) format_state(run, r, out.state);
+  if (parts_.events) format_events(run, r, out.events);
+  if (r.explained) format_utilities(run, r, out.utilities);
+}
+
+void RunFormatter::format_decisions(int run, const RunRecord& r, CsvBuffer& decisions) const {
   for (int step = 1; step <= r.steps; ++step)
     for (int slot = 0; slot < r.n_slots; ++slot) {
-      out.decisions.raw(scenario_)
+      decisions.raw(scenario_)
           .comma()
           .integer(run)
           .comma()
@@ -71,21 +78,27 @@ void RunFormatter::format(int run, const RunRecord& r, RunText& out) const {
           .comma()
           .raw(m_.dates[static_cast<std::size_t>(step)])
           .comma();
-      out.decisions
+      decisions
           .raw(option_cells[static_cast<std::size_t>(slot)]
                            [static_cast<std::size_t>(r.choice_at(step, slot))])
           .comma();
-      out.decisions.fixed4(r.probability_at(step, slot)).newline();
+      decisions.fixed4(r.probability_at(step, slot)).newline();
     }
+}
+
+void RunFormatter::format_state(int run, const RunRecord& r, CsvBuffer& state) const {
   for (int step = 0; step <= r.steps; ++step) {
-    out.state.raw(scenario_).comma().integer(run).comma().integer(step).comma().raw(
+    state.raw(scenario_).comma().integer(run).comma().integer(step).comma().raw(
         m_.dates[static_cast<std::size_t>(step)]);
     const double* row = r.state_row(step);
-    for (int c = 0; c < r.n_columns; ++c) out.state.comma().fixed4(row[c]);
-    out.state.newline();
+    for (int c = 0; c < r.n_columns; ++c) state.comma().fixed4(row[c]);
+    state.newline();
   }
+}
+
+void RunFormatter::format_events(int run, const RunRecord& r, CsvBuffer& events) const {
   for (const auto& e : r.events) {
-    out.events.raw(scenario_)
+    events.raw(scenario_)
         .comma()
         .integer(run)
         .comma()
@@ -93,12 +106,14 @@ void RunFormatter::format(int run, const RunRecord& r, RunText& out) const {
         .comma()
         .raw(m_.dates[static_cast<std::size_t>(e.step)])
         .comma();
-    out.events
+    events
         .raw(e.shock ? shock_cells[static_cast<std::size_t>(e.source)]
                      : rule_cells[static_cast<std::size_t>(e.source)])
         .newline();
   }
-  if (!r.explained) return;
+}
+
+void RunFormatter::format_utilities(int run, const RunRecord& r, CsvBuffer& utilities) const {
   // Per track, each option with the actor's other tracks at the options it chose that week: its
   // expected utility by priority and its probability given those other options.
   const std::size_t np = m_.priorities.size(), stride = np + 1;
@@ -126,15 +141,10 @@ void RunFormatter::format(int run, const RunRecord& r, RunText& out) const {
               block + static_cast<std::size_t>(base + static_cast<int>(o) * radix) * stride;
           const double probability = total > 0 ? row[np] / total : 0.0;
           for (const int p : actor_priorities[a]) {
-            out.utilities.raw(scenario_).comma().integer(run).comma().integer(step).comma();
-            out.utilities.raw(actor.id)
-                .comma()
-                .raw(track.id)
-                .comma()
-                .raw(track.options[o].id)
-                .comma();
-            out.utilities.raw(m_.priorities[static_cast<std::size_t>(p)]).comma();
-            out.utilities.fixed4(row[static_cast<std::size_t>(p)])
+            utilities.raw(scenario_).comma().integer(run).comma().integer(step).comma();
+            utilities.raw(actor.id).comma().raw(track.id).comma().raw(track.options[o].id).comma();
+            utilities.raw(m_.priorities[static_cast<std::size_t>(p)]).comma();
+            utilities.fixed4(row[static_cast<std::size_t>(p)])
                 .comma()
                 .fixed4(probability)
                 .newline();

@@ -20,9 +20,14 @@ struct RunText {
   }
 };
 
+// Which per-week files format() fills (utilities: in explained runs).
+struct RunParts {
+  bool decisions = true, state = true, events = true;
+};
+
 class RunFormatter {
  public:
-  explicit RunFormatter(const CompiledModel& model);
+  explicit RunFormatter(const CompiledModel& model, RunParts parts = {});
 
   std::string decisions_header() const;
   std::string state_header() const;
@@ -32,7 +37,12 @@ class RunFormatter {
   void format(int run, const RunRecord& record, RunText& out) const;
 
  private:
+  void format_decisions(int run, const RunRecord& r, CsvBuffer& out) const;
+  void format_state(int run, const RunRecord& r, CsvBuffer& out) const;
+  void format_events(int run, const RunRecord& r, CsvBuffer& out) const;
+  void format_utilities(int run, const RunRecord& r, CsvBuffer& out) const;
   const CompiledModel& m_;
+  RunParts parts_;
   std::string scenario_;  // quoted scenario name
   std::vector<std::vector<std::string>>
       option_cells;  // per slot, per option: actor,track,option,level

@@ -86,3 +86,79 @@ TEST_CASE("compare runs scenarios with common random numbers and reads result fo
                     " --unpaired --out " + (scratch.path() / "y").string())
             .exit_code == 0);
 }
+
+TEST_CASE("compare --results refuses malformed result folders at file:line:col") {
+  Scratch scratch("compare_bad");
+  const fs::path good = scratch.path() / "good";
+  REQUIRE(run_command(binary() + " run " + source_dir() +
+                      "/scenarios/baseline.toml --runs 3 --seed 4 --out " + good.string())
+              .exit_code == 0);
+  const std::string outcomes = read_file(good / "outcomes.csv");
+  const std::string manifest = read_file(good / "manifest.json");
+  const auto rows = lines(outcomes);
+  struct Case {
+    const char* what;
+    std::string outcomes, manifest, expected;
+  };
+  auto with_cell = [&](const std::string& cell) {  // row 3 (run 1), last cell replaced
+    std::string text;
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      text += (i == 2 ? rows[i].substr(0, rows[i].rfind(',') + 1) + cell : rows[i]) + "\n";
+    return text;
+  };
+  auto seed = [&](const std::string& v) {
+    const auto at = manifest.find("\"seed\": ") + 8;
+    return manifest.substr(0, at) + v + manifest.substr(manifest.find(',', at));
+  };
+  const std::string last_col = std::to_string(rows[2].rfind(',') + 2);
+  const std::vector<Case> cases = {
+      {"a word", with_cell("abc"), manifest,
+       "outcomes.csv:3:" + last_col + ": expected a finite number, found 'abc'"},
+      {"overflow", with_cell("1e999"), manifest, "expected a finite number, found '1e999'"},
+      {"empty cell", with_cell(""), manifest, "expected a finite number, found ''"},
+      {"trailing text", with_cell("1.5x"), manifest, "found '1.5x'"},
+      {"truncated row", outcomes.substr(0, outcomes.size() - 40), manifest,
+       "outcomes.csv:4:1: expected"},
+      {"missing row", rows[0] + "\n" + rows[1] + "\n" + rows[2] + "\n", manifest,
+       "outcomes.csv:4:1: 2 runs in outcomes.csv but 3 in manifest.json"},
+      {"extra row", outcomes + rows[3] + "\n", manifest, "outcomes.csv:5:1: more runs than the 3"},
+      {"negative seed", outcomes, seed("-1"), "'seed': expected a whole number in [0, 2147483647]"},
+      {"huge seed", outcomes, seed("18446744073709551615"), "'seed': expected a whole number"},
+      {"fractional seed", outcomes, seed("1.5"), "'seed': expected a whole number"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.what);
+    const fs::path bad = scratch.path() / "bad";
+    fs::remove_all(bad);
+    fs::create_directories(bad);
+    write_file(bad / "outcomes.csv", c.outcomes);
+    write_file(bad / "manifest.json", c.manifest);
+    const auto r =
+        run_command(binary() + " compare --results " + good.string() + " " + bad.string() +
+                    " --unpaired --out " + (scratch.path() / "cmp").string());
+    CHECK(r.exit_code == 2);
+    CHECK(r.output.find(c.expected) != std::string::npos);
+    CHECK(!fs::exists(scratch.path() / "cmp" / "compare.csv"));
+  }
+}
+
+TEST_CASE("compare: a reference with no scenario differences prints its means") {
+  Scratch scratch("compare_means");
+  const fs::path out = scratch.path() / "one";
+  const auto r = run_command(binary() + " run " + source_dir() +
+                             "/scenarios/baseline.toml --runs 5 --seed 2 --outputs summary --out " +
+                             out.string());
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.output.find("baseline (5 runs, seed 2): means over runs") != std::string::npos);
+  CHECK(fs::exists(out / "summary.csv"));
+  CHECK(!fs::exists(out / "decisions.csv"));
+  CHECK(!fs::exists(out / "outcomes.csv"));
+  CHECK(
+      read_file(out / "manifest.json").find("\"outputs\": [\"summary.csv\", \"manifest.json\"]") !=
+      std::string::npos);
+  const auto bad = run_command(binary() + " run " + source_dir() +
+                               "/scenarios/baseline.toml --outputs summary,outcome --out " +
+                               (scratch.path() / "two").string());
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.output.find("unknown output 'outcome'") != std::string::npos);
+}

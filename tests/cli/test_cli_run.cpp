@@ -79,9 +79,15 @@ TEST_CASE("run refuses an existing folder without --force and leaves it untouche
   CHECK(refused.exit_code == 2);
   CHECK(refused.output.find("output folder exists") != std::string::npos);
   CHECK(read_file(fs::path(out) / "keep.txt") == "mine");
-  CHECK(run_command(cmd + " --force").exit_code == 0);
-  CHECK(!fs::exists(fs::path(out) / "keep.txt"));
+  // --force replaces result folders only: this one is someone else's.
+  CHECK(run_command(cmd + " --force").exit_code == 2);
+  CHECK(read_file(fs::path(out) / "keep.txt") == "mine");
+  fs::remove(fs::path(out) / "keep.txt");
+  CHECK(run_command(cmd).exit_code == 2);
+  CHECK(run_command(cmd + " --force").exit_code == 0);  // an empty folder may be filled
   CHECK(fs::exists(fs::path(out) / "state.csv"));
+  CHECK(run_command(cmd + " --force --seed 9").exit_code == 0);  // and a result replaced
+  CHECK(read_file(fs::path(out) / "manifest.json").find("\"seed\": 9,") != std::string::npos);
 }
 
 TEST_CASE("bad input exits 2 with file:line:col and writes nothing") {
@@ -111,3 +117,27 @@ TEST_CASE("bad input exits 2 with file:line:col and writes nothing") {
   CHECK(run_command(binary() + " run " + source_dir() + "/scenarios/baseline.toml --bogus")
             .exit_code == 2);
 }
+
+#ifndef STANCESIM_SANITIZED  // the sanitizers' own bookkeeping grows with every allocation
+TEST_CASE("memory does not grow with the number of runs (the README's promise)") {
+  Scratch scratch("cli");
+  auto peak_mb = [&](int runs, const std::string& outputs) {
+    const auto r = run_command(binary() + " run " + mini_dir() + "/scenarios/plain.toml --runs " +
+                               std::to_string(runs) + " --threads 2 --outputs " + outputs +
+                               " --out " + (scratch.path() / std::to_string(runs)).string() +
+                               " --force");
+    REQUIRE(r.exit_code == 0);
+    const auto at = r.output.find("peak memory ");
+    REQUIRE(at != std::string::npos);
+    return std::stod(r.output.substr(at + 12));
+  };
+  // Beyond 65,536 runs the summary streams its spilled columns (radix selection, a fixed 4 MB of
+  // histograms): from there on, three times the runs may not cost a single MB more.
+  CHECK(peak_mb(2000, "summary") < 40);
+  for (const std::string outputs : {"summary", "all"}) {
+    CAPTURE(outputs);
+    const double small = peak_mb(80000, outputs), large = peak_mb(240000, outputs);
+    CHECK(large - small < 1);
+  }
+}
+#endif

@@ -2,8 +2,12 @@
 
 #include "output/csv.hpp"
 #include "output/summary.hpp"
+#include "support.hpp"
+
+#include <cmath>
 
 using namespace stancesim;
+using namespace stancesim::test;
 
 TEST_CASE("fixed-point numbers round half away from zero to 4 decimals") {
   auto f = [](double v) {
@@ -18,6 +22,77 @@ TEST_CASE("fixed-point numbers round half away from zero to 4 decimals") {
   CHECK(f(-0.00001) == "0.0000");  // no negative zero
   CHECK(f(123456.78901) == "123456.7890");
   CHECK(f(0.99995) == "1.0000");
+}
+
+TEST_CASE("numbers the writer cannot write exactly are refused, never written as garbage") {
+  CsvBuffer b;
+  for (double v : {9e14, -9e14, 1e15, -1e308, 1e308, HUGE_VAL, -HUGE_VAL, double(NAN)}) {
+    CAPTURE(v);
+    CHECK_THROWS_AS(b.fixed4(v), RuntimeFailure);
+  }
+  CHECK(b.str().empty());
+}
+
+TEST_CASE("outcome columns spilled to disk give the statistics of the numbers kept in memory") {
+  Scratch scratch("columns");
+  const std::size_t runs = 3 * OutcomeColumns::kChunkRuns + 17, metrics = 3;
+  std::vector<std::vector<double>> kept(metrics);
+  {
+    OutcomeColumns columns(metrics, scratch.path() / "spill");
+    for (std::size_t r = 0; r < runs; ++r) {
+      const double row[3] = {static_cast<double>(r % 7), std::sin(static_cast<double>(r)),
+                             static_cast<double>(runs - r)};
+      for (std::size_t m = 0; m < metrics; ++m) kept[m].push_back(row[m]);
+      columns.add(row);
+    }
+    CHECK(columns.runs() == runs);
+    CHECK(fs::exists(scratch.path() / "spill"));
+    const auto stats = columns.describe_all();
+    for (std::size_t m = 0; m < metrics; ++m) {
+      CHECK(columns.column(m) == kept[m]);
+      const Stats expected = describe(kept[m]);
+      CHECK(stats[m].mean == expected.mean);
+      CHECK(stats[m].sd == expected.sd);
+      CHECK(stats[m].p05 == expected.p05);
+      CHECK(stats[m].p95 == expected.p95);
+    }
+  }
+  CHECK(!fs::exists(scratch.path() / "spill"));  // the scratch file goes with the object
+}
+
+TEST_CASE("streamed summaries (radix selection) equal sorted ones, ties and signs included") {
+  Scratch scratch("columns");
+  for (const std::size_t runs :
+       {std::size_t{1}, std::size_t{2}, std::size_t{5000}, 2 * OutcomeColumns::kChunkRuns + 3}) {
+    CAPTURE(runs);
+    const std::size_t metrics = 4;
+    OutcomeColumns streamed(metrics, scratch.path() / "a", 0);  // always streams
+    std::vector<std::vector<double>> kept(metrics);
+    for (std::size_t r = 0; r < runs; ++r) {
+      const double x = static_cast<double>(r);
+      const double row[4] = {
+          static_cast<double>((r * 7919) % 3),            // three tied values
+          std::sin(x) * 1e6,                              // both signs, wide range
+          r % 2 ? -0.0 : 0.0,                             // signed zeros
+          std::ldexp(1.0, static_cast<int>(r % 61) - 30)  // magnitudes 2^-30 .. 2^30
+      };
+      streamed.add(row);
+      for (std::size_t m = 0; m < metrics; ++m) kept[m].push_back(row[m]);
+    }
+    const auto stats = streamed.describe_all();
+    for (std::size_t m = 0; m < metrics; ++m) {
+      CAPTURE(m);
+      const Stats e = describe(kept[m]);
+      CHECK(stats[m].n == e.n);
+      CHECK(stats[m].mean == e.mean);
+      CHECK(stats[m].sd == e.sd);
+      CHECK(stats[m].p05 == e.p05);
+      CHECK(stats[m].p25 == e.p25);
+      CHECK(stats[m].p50 == e.p50);
+      CHECK(stats[m].p75 == e.p75);
+      CHECK(stats[m].p95 == e.p95);
+    }
+  }
 }
 
 TEST_CASE("text fields are quoted only when they must be") {
@@ -38,7 +113,7 @@ TEST_CASE("summary statistics: mean, sample sd, linear-interpolated quantiles") 
 }
 
 TEST_CASE("summary.csv has one row per metric with the documented columns") {
-  const std::string csv = summary_csv("s", {"x", "y"}, {1, 10, 3, 30}, 2);
+  const std::string csv = summary_csv("s", {"x", "y"}, {describe({1, 3}), describe({10, 30})}, 2);
   CHECK(csv ==
         "scenario,metric,n,mean,sd,p05,p25,p50,p75,p95\n"
         "s,x,2,2.0000,1.4142,1.1000,1.5000,2.0000,2.5000,2.9000\n"
