@@ -70,15 +70,26 @@ WindowedOutcomes run_for_checks(const std::vector<Check>& checks, const CheckRun
                                        std::to_string(model.steps));
       calculators.emplace_back(model, w.from, w.to);
     }
-    const std::size_t nm = calculators.front().names().size();
+    // Keep, per run, only the metrics the checks read: a few numbers per run, not every metric.
+    const std::vector<std::string>& all = calculators.front().names();
+    const std::size_t nm = all.size();
+    std::vector<std::size_t> kept;
+    for (const Check* c : need.by)
+      for (const auto& term : c->metric) {
+        const auto it = std::find(all.begin(), all.end(), term.first);
+        const auto i = static_cast<std::size_t>(it - all.begin());
+        if (it != all.end() && std::find(kept.begin(), kept.end(), i) == kept.end())
+          kept.push_back(i);
+      }
+    const std::size_t nk = kept.size();
     std::vector<EnsembleOutcomes> results(windows.size());
     for (auto& r : results) {
       r.scenario = run.name;
       r.source = run.file;
       r.seed = config.seed;
       r.runs = config.runs;
-      r.metrics = calculators.front().names();
-      r.values.resize(static_cast<std::size_t>(config.runs) * nm);
+      for (const std::size_t i : kept) r.metrics.push_back(all[i]);
+      r.values.resize(static_cast<std::size_t>(config.runs) * nk);
     }
     struct Slot {
       std::vector<double> values;
@@ -92,8 +103,9 @@ WindowedOutcomes run_for_checks(const std::vector<Check>& checks, const CheckRun
         },
         [&](int r, Slot& slot) {
           for (std::size_t w = 0; w < windows.size(); ++w)
-            std::copy_n(&slot.values[w * nm], nm,
-                        &results[w].values[static_cast<std::size_t>(r) * nm]);
+            for (std::size_t k = 0; k < nk; ++k)
+              results[w].values[static_cast<std::size_t>(r) * nk + k] =
+                  slot.values[w * nm + kept[k]];
         });
     for (std::size_t w = 0; w < windows.size(); ++w)
       out[EnsembleKey{run.name, run.views, run.steps, windows[w]}] = std::move(results[w]);
