@@ -116,16 +116,32 @@ TEST_CASE("bad input exits 2 with file:line:col and writes nothing") {
         std::string::npos);
   CHECK(run_command(binary() + " run " + source_dir() + "/scenarios/baseline.toml --bogus")
             .exit_code == 2);
+  // Limits (src/core/limits.hpp): refused before any work, whatever the command.
+  const std::string baseline = source_dir() + "/scenarios/baseline.toml ";
+  for (const auto& [args, message] : std::vector<std::pair<std::string, std::string>>{
+           {"run " + baseline + "--runs 2147483647", "--runs: expected 1 to 10000000 runs"},
+           {"run " + baseline + "--runs 10000000 --steps 520", "more than the limit of 2000000000"},
+           {"run " + baseline + "--threads 300", "--threads: expected 1 to 256"},
+           {"run " + baseline + "--seed -1", "--seed: expected 0 to 2147483647"},
+           {"compare " + baseline + baseline + "--runs 0", "--runs: expected 1 to"},
+           {"check --runs 1", "--runs: expected 2 to"},
+           {"bench --runs 20000000", "--runs: expected 1 to 10000000"}}) {
+    CAPTURE(args);
+    const auto limited = run_command(binary() + " " + args + " --out " + out);
+    CHECK(limited.exit_code == 2);
+    CHECK(limited.output.find(message) != std::string::npos);
+  }
+  CHECK(!fs::exists(out));
 }
 
 #ifndef STANCESIM_SANITIZED  // the sanitizers' own bookkeeping grows with every allocation
 TEST_CASE("memory does not grow with the number of runs (the README's promise)") {
   Scratch scratch("cli");
   auto peak_mb = [&](int runs, const std::string& outputs) {
-    const auto r = run_command(binary() + " run " + mini_dir() + "/scenarios/plain.toml --runs " +
-                               std::to_string(runs) + " --threads 2 --outputs " + outputs +
-                               " --out " + (scratch.path() / std::to_string(runs)).string() +
-                               " --force");
+    const auto r =
+        run_command(binary() + " run " + mini_dir() + "/scenarios/plain.toml --runs " +
+                    std::to_string(runs) + " --threads 2 --outputs " + outputs + " --out " +
+                    (scratch.path() / std::to_string(runs)).string() + " --force");
     REQUIRE(r.exit_code == 0);
     const auto at = r.output.find("peak memory ");
     REQUIRE(at != std::string::npos);

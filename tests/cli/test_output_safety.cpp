@@ -210,3 +210,15 @@ TEST_CASE("compare: an interrupted comparison leaves every finished folder compl
   CHECK(!fs::exists(out / "baseline"));
   CHECK(!fs::exists(out / "compare.csv"));
 }
+
+TEST_CASE("a file size limit (SIGXFSZ) is a write error: exit 1, nothing left behind") {
+  Scratch scratch("safety");
+  const fs::path out = scratch.path() / "res";
+  // 200 KB per file: decisions.csv of 50 runs is larger.
+  const auto r = run_command("bash -c 'ulimit -f 200; exec " + binary() + " run " + source_dir() +
+                             "/scenarios/baseline.toml --runs 50 --out " + out.string() + "'");
+  CHECK(r.exit_code == 1);
+  CHECK(r.output.find("error while writing") != std::string::npos);
+  CHECK(!fs::exists(out));
+  CHECK(temporaries(scratch.path()).empty());
+}
