@@ -45,7 +45,8 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
   -DCMAKE_CXX_COMPILER=clang++-14 -DSTANCESIM_FUZZ=ON -DSTANCESIM_TESTS=OFF >/dev/null
 cmake --build "$build" --target "${targets[@]}" -j "${STANCESIM_FUZZ_JOBS:-$(nproc)}"
 
-work="$root/$build/fuzz-run"
+# One working folder per set of targets, so that runs of different targets can go side by side.
+work="$root/$build/fuzz-run/$(IFS=-; echo "${targets[*]}")"
 rm -rf "$work"
 mkdir -p "$work"
 python3 tests/fuzz/make_corpus.py "$work/corpus" "$root" >/dev/null
