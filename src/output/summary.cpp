@@ -39,10 +39,7 @@ Stats describe(std::vector<double> v) {
 
 OutcomeColumns::OutcomeColumns(std::size_t metrics, std::filesystem::path spill,
                                std::size_t sort_runs)
-    : metrics_(metrics),
-      sort_runs_(sort_runs),
-      spill_path_(std::move(spill)),
-      chunk_(kChunkRuns * metrics) {}
+    : metrics_(metrics), sort_runs_(sort_runs), spill_path_(std::move(spill)) {}
 
 OutcomeColumns::~OutcomeColumns() {
   if (spill_) {
@@ -53,6 +50,8 @@ OutcomeColumns::~OutcomeColumns() {
 }
 
 void OutcomeColumns::add(const double* values) {
+  // The chunk grows with the first runs, so a small ensemble holds no more than its outcomes.
+  if (chunk_.size() < (in_chunk_ + 1) * metrics_) chunk_.resize((in_chunk_ + 1) * metrics_);
   std::copy_n(values, metrics_, &chunk_[in_chunk_ * metrics_]);
   if (++in_chunk_ < kChunkRuns) return;
   if (!spill_) {
