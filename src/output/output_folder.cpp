@@ -122,7 +122,7 @@ void check_destination(const std::string& destination, bool force) {
 }
 
 OutputFolder::OutputFolder(const std::string& destination, bool force)
-    : dest_(normalised(destination)) {
+    : dest_(normalised(destination)), force_(force) {
   check_destination(destination, force);
   parent_ = dest_.has_parent_path() ? dest_.parent_path() : fs::path(".");
   fs::create_directories(parent_);
@@ -173,7 +173,8 @@ void OutputFolder::commit() {
     errno = EIO;
     fail_errno("cannot publish the result as", dest_);
   }
-  if (!fs::exists(fs::symlink_status(dest_))) {
+  const bool exists = fs::exists(fs::symlink_status(dest_));
+  if (!exists || !force_) {
     if (!rename_noreplace(temp_, dest_))
       throw RuntimeFailure(dest_.string() +
                            " was created by another program while this run was writing; the "

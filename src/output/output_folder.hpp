@@ -41,6 +41,7 @@ class OutputFolder {
 
  private:
   std::filesystem::path dest_, parent_, temp_;
+  bool force_ = false;
   int lock_fd_ = -1;
   bool committed_ = false;
 };
