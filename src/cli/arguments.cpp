@@ -21,7 +21,9 @@ bool parse_arguments(const std::vector<std::string>& args, const po::options_des
   all.add(options).add(hidden);
   po::positional_options_description pos;
   pos.add("positional", -1);
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+  // No prefix guessing: `--run 10` is an unknown option, not a silent `--runs 10`.
+  const int style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+  po::store(po::command_line_parser(args).options(all).positional(pos).style(style).run(), vm);
   po::notify(vm);
   if (vm.count("help")) {
     std::cout << options << "\n";

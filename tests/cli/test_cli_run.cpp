@@ -116,6 +116,11 @@ TEST_CASE("bad input exits 2 with file:line:col and writes nothing") {
         std::string::npos);
   CHECK(run_command(binary() + " run " + source_dir() + "/scenarios/baseline.toml --bogus")
             .exit_code == 2);
+  // An abbreviated option is unknown, not guessed (`--run` once acted as `--runs`).
+  const auto guessed = run_command(binary() + " run " + source_dir() +
+                                   "/scenarios/baseline.toml --run 10 --out " + out);
+  CHECK(guessed.exit_code == 2);
+  CHECK(guessed.output.find("unrecognised option '--run'") != std::string::npos);
   // Limits (src/core/limits.hpp): refused before any work, whatever the command.
   const std::string baseline = source_dir() + "/scenarios/baseline.toml ";
   for (const auto& [args, message] : std::vector<std::pair<std::string, std::string>>{
