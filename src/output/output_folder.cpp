@@ -142,6 +142,7 @@ OutputFolder::OutputFolder(const std::string& destination, bool force)
     if (rename_noreplace(scratch, temp_)) break;
     const int held = try_lock(temp_);
     if (held < 0 || attempt == 2) {
+      if (held >= 0) ::close(held);
       ::rmdir(scratch.c_str());
       ::close(lock_fd_);
       lock_fd_ = -1;
