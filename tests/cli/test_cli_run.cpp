@@ -153,12 +153,15 @@ TEST_CASE("memory does not grow with the number of runs (the README's promise)")
     return std::stod(r.output.substr(at + 12));
   };
   // Beyond 65,536 runs the summary streams its spilled columns (radix selection, a fixed 4 MB of
-  // histograms): from there on, three times the runs may not cost a single MB more.
+  // histograms): from there on, three times the runs may cost only the allocator's noise. Keeping
+  // as little as 4 doubles per run would add 5 MB over the 160,000 extra runs; 1 MB of noise
+  // (buffer capacities set by the largest run so far, arena timing) was seen on a loaded machine.
+  // The printed peak is rounded to whole MB.
   CHECK(peak_mb(2000, "summary") < 40);
   for (const std::string outputs : {"summary", "all"}) {
     CAPTURE(outputs);
     const double small = peak_mb(80000, outputs), large = peak_mb(240000, outputs);
-    CHECK(large - small < 1);
+    CHECK(large - small < 4);
   }
 }
 #endif
