@@ -10,12 +10,33 @@
 #include "core/error.hpp"
 #include "core/rng.hpp"
 #include "engine/compiled.hpp"
-#include "engine/ensemble.hpp"
 #include "model/params.hpp"
 #include "output/outcomes.hpp"
+#include "run/runner.hpp"
 #include "scenario/scenario.hpp"
 
 namespace stancesim {
+
+namespace {
+// The checks' metrics, per window and run, kept in memory (a few numbers per run).
+class KeptMetricsSink : public RunSink {
+ public:
+  KeptMetricsSink(const std::vector<std::size_t>& kept, std::vector<EnsembleOutcomes>& results)
+      : kept_(kept), results_(results) {}
+  void deliver(int run, const RunOutcomes& outcomes, int) override {
+    const std::size_t nk = kept_.size();
+    for (std::size_t w = 0; w < results_.size(); ++w) {
+      const double* values = outcomes.window(w);
+      for (std::size_t k = 0; k < nk; ++k)
+        results_[w].values[static_cast<std::size_t>(run) * nk + k] = values[kept_[k]];
+    }
+  }
+
+ private:
+  const std::vector<std::size_t>& kept_;
+  std::vector<EnsembleOutcomes>& results_;
+};
+}  // namespace
 
 WindowedOutcomes run_for_checks(const std::vector<Check>& checks, const CheckRunConfig& config) {
   // One ensemble per (scenario, views, horizon): its file, the windows the checks read, the
@@ -48,8 +69,7 @@ WindowedOutcomes run_for_checks(const std::vector<Check>& checks, const CheckRun
     std::vector<std::string> views = run.views.empty() ? config.views : run.views;
     LoadedScenario loaded = load_scenario(
         run.file, ScenarioOptions{config.model_dir, views, config.sets, config.model_sets});
-    loaded.scenario.runs = config.runs;
-    loaded.scenario.seed = config.seed;
+    PlanRequest request = config.request;
     if (run.steps > 0) {
       for (const Check* c : need.by)
         for (const auto& s : loaded.scenario.shocks)
@@ -57,22 +77,22 @@ WindowedOutcomes run_for_checks(const std::vector<Check>& checks, const CheckRun
             throw InputError(c->loc, "check '" + c->id + "' runs '" + run.name + "' to " +
                                          std::to_string(run.steps) + " steps but shock '" + s.id +
                                          "' acts later");
-      loaded.scenario.steps = run.steps;
+      request.steps = run.steps;
     }
+    const RunPlan plan = resolve_plan(request, loaded.scenario);
     const CompiledModel model = compile(loaded.model, loaded.scenario);
     std::vector<Window> windows(need.windows.begin(), need.windows.end());
-    std::vector<Outcomes> calculators;
+    RunnerOptions options;
     for (const auto& w : windows) {
       if (w.to > model.steps)
         for (const Check* c : need.by)
           throw InputError(c->loc, "check '" + c->id + "' needs steps up to " +
                                        std::to_string(w.to) + " but '" + run.name + "' runs " +
                                        std::to_string(model.steps));
-      calculators.emplace_back(model, w.from, w.to);
+      options.windows.emplace_back(w.from, w.to);
     }
     // Keep, per run, only the metrics the checks read: a few numbers per run, not every metric.
-    const std::vector<std::string>& all = calculators.front().names();
-    const std::size_t nm = all.size();
+    const std::vector<std::string> all = Outcomes(model).names();
     std::vector<std::size_t> kept;
     for (const Check* c : need.by)
       for (const auto& term : c->metric) {
@@ -81,32 +101,17 @@ WindowedOutcomes run_for_checks(const std::vector<Check>& checks, const CheckRun
         if (it != all.end() && std::find(kept.begin(), kept.end(), i) == kept.end())
           kept.push_back(i);
       }
-    const std::size_t nk = kept.size();
     std::vector<EnsembleOutcomes> results(windows.size());
     for (auto& r : results) {
       r.scenario = run.name;
       r.source = run.file;
-      r.seed = config.seed;
-      r.runs = config.runs;
+      r.seed = plan.seed;
+      r.runs = plan.runs;
       for (const std::size_t i : kept) r.metrics.push_back(all[i]);
-      r.values.resize(static_cast<std::size_t>(config.runs) * nk);
+      r.values.resize(static_cast<std::size_t>(plan.runs) * kept.size());
     }
-    struct Slot {
-      std::vector<double> values;
-    };
-    run_ensemble<Slot>(
-        model, EnsembleConfig{config.runs, config.seed, config.threads, 0},
-        [&](int, const RunRecord& record, Slot& slot) {
-          slot.values.resize(windows.size() * nm);
-          for (std::size_t w = 0; w < windows.size(); ++w)
-            calculators[w].compute(record, &slot.values[w * nm]);
-        },
-        [&](int r, Slot& slot) {
-          for (std::size_t w = 0; w < windows.size(); ++w)
-            for (std::size_t k = 0; k < nk; ++k)
-              results[w].values[static_cast<std::size_t>(r) * nk + k] =
-                  slot.values[w * nm + kept[k]];
-        });
+    KeptMetricsSink sink(kept, results);
+    run_plan(model, plan, options, {&sink});
     for (std::size_t w = 0; w < windows.size(); ++w)
       out[EnsembleKey{run.name, run.views, run.steps, windows[w]}] = std::move(results[w]);
   }

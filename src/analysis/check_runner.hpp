@@ -8,13 +8,12 @@
 
 #include "analysis/checks.hpp"
 #include "model/spec.hpp"
+#include "run/plan.hpp"
 
 namespace stancesim {
 
 struct CheckRunConfig {
-  int runs = 500;
-  std::uint64_t seed = 1;
-  int threads = 1;
+  PlanRequest request;             // runs, seed and threads for every scenario; steps per check
   std::string model_dir;           // empty: each scenario's default
   std::vector<std::string> views;  // empty: each scenario's own
   std::vector<std::string> sets;   // PATH=VALUE overrides for every scenario, applied last

@@ -140,7 +140,8 @@ ResultInfo read_manifest(const std::string& dir) {
         std::string("expected the manifest.json of a stancesim result folder: ") + ex.what());
   }
   try {
-    info.seed = static_cast<std::uint64_t>(manifest_integer(tree, "seed", 0, 2147483647, path));
+    info.seed =
+        static_cast<std::uint64_t>(manifest_integer(tree, "seed", 0, limits::kMaxSeed, path));
     info.runs = static_cast<int>(manifest_integer(tree, "runs", 1, limits::kMaxRuns, path));
   } catch (const boost::property_tree::ptree_error& ex) {
     throw InputError(SourceLoc{path, 0, 0},

@@ -11,7 +11,8 @@
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "engine/compiled.hpp"
-#include "output/results.hpp"
+#include "run/plan.hpp"
+#include "run/results.hpp"
 #include "scenario/scenario.hpp"
 
 namespace po = boost::program_options;
@@ -29,11 +30,12 @@ int bench_command(const std::vector<std::string>& args) {
   std::vector<std::string> files;
   po::variables_map vm;
   if (!parse_arguments(args, opts, files, vm)) return kExitOk;
-  check_runs(runs);
+  PlanRequest request;
+  request.runs = runs;
+  check_request(request);
   const std::string file = files.empty() ? "scenarios/baseline.toml" : files[0];
   LoadedScenario loaded = load_scenario(file, {});
-  loaded.scenario.runs = static_cast<int>(runs);
-  check_run_size(runs, loaded.scenario.steps);
+  RunPlan plan = resolve_plan(request, loaded.scenario);
   const CompiledModel model = compile(loaded.model, loaded.scenario);
   fmt::print("bench: {} ({} runs x {} steps)\n", loaded.scenario.name, runs, model.steps);
   fmt::print("{:<28} {:>8} {:>10} {:>12} {:>12}\n", "mode", "threads", "seconds", "runs/s", "MB/s");
@@ -41,16 +43,12 @@ int bench_command(const std::vector<std::string>& args) {
     for (const int mode : {0, 1, 2}) {
       const auto start = std::chrono::steady_clock::now();
       std::uint64_t bytes = 0;
+      plan.threads = threads;
       if (mode < 2) {
-        bytes = run_in_memory(
-                    model, EnsembleConfig{static_cast<int>(runs), loaded.scenario.seed, threads, 0},
-                    mode == 1)
-                    .bytes_written;
+        bytes = run_in_memory(model, plan, mode == 1).bytes_written;
       } else {
         RunOptions ro;
-        ro.runs = static_cast<int>(runs);
-        ro.seed = loaded.scenario.seed;
-        ro.threads = threads;
+        ro.plan = plan;
         ro.out_dir = out_dir;
         ro.force = true;
         bytes = run_and_write(loaded, model, ro).bytes_written;

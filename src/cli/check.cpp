@@ -16,7 +16,8 @@
 #include "model/load.hpp"
 #include "output/csv.hpp"
 #include "output/output_folder.hpp"
-#include "output/results.hpp"
+#include "run/plan.hpp"
+#include "run/results.hpp"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -50,7 +51,9 @@ struct RobustnessText {
 RobustnessText robustness(const std::vector<Check>& checks, const ModelSpec& spec, int k, int runs,
                           const CheckRunConfig& base) {
   const auto parameters = robustness_parameters(spec);
-  const auto sets = latin_hypercube(parameters, k, base.seed, view_combinations(spec));
+  const auto sets =
+      latin_hypercube(parameters, k, static_cast<std::uint64_t>(base.request.seed.value_or(1)),
+                      view_combinations(spec));
   std::vector<int> passed(checks.size(), 0);
   CsvBuffer sets_csv, results_csv;
   sets_csv.raw("set,views");
@@ -61,7 +64,7 @@ RobustnessText robustness(const std::vector<Check>& checks, const ModelSpec& spe
   for (int s = 0; s < k; ++s) {
     const ParameterSet& set = sets[static_cast<std::size_t>(s)];
     CheckRunConfig config = base;
-    config.runs = runs;
+    config.request.runs = runs;
     config.views = set.views;
     for (std::size_t p = 0; p < parameters.size(); ++p)
       config.model_sets.push_back(fmt::format("{}={:.17g}", parameters[p].path, set.values[p]));
@@ -173,12 +176,20 @@ int check_command(const std::vector<std::string>& args) {
   // clang-format on
   po::variables_map vm;
   if (!parse_arguments(args, opts, files, vm)) return kExitOk;
-  check_runs(runs, 2);
-  check_seed(seed);
-  check_threads(threads);
+  PlanRequest request;
+  request.runs = runs;
+  request.seed = seed;
+  request.threads = threads;
+  request.min_runs = 2;
+  check_request(request);
   if (robustness_sets < 0 || robustness_sets > 10000)
     throw InputError("--robustness: expected 0 to 10000 parameter sets");
-  if (robustness_sets > 0) check_runs(robustness_runs, 2, "--robustness-runs");
+  if (robustness_sets > 0) {
+    PlanRequest r = request;
+    r.runs = robustness_runs;
+    r.runs_option = "--robustness-runs";
+    check_request(r);
+  }
   if (files.empty()) files = default_check_files();
   // Claimed before the work starts: a second writer is refused at once.
   OutputFolder folder(out_dir, vm.count("force") > 0);
@@ -186,9 +197,7 @@ int check_command(const std::vector<std::string>& args) {
   const ModelSpec spec = load_model(model_dir);
   const std::vector<Check> checks = load_checks(files, spec.claims, model_dir + "/claims.csv");
   CheckRunConfig config;
-  config.runs = static_cast<int>(runs);
-  config.seed = static_cast<std::uint64_t>(seed);
-  config.threads = static_cast<int>(threads);
+  config.request = request;
   config.model_dir = model_dir;
   const WindowedOutcomes outcomes = run_for_checks(checks, config);
   std::vector<CheckResult> results;

@@ -13,4 +13,5 @@ int check_command(const std::vector<std::string>& args);
 int compare_command(const std::vector<std::string>& args,
                     const std::vector<std::string>& command_line);
 
+
 }  // namespace stancesim::cli

@@ -16,7 +16,8 @@
 #include "core/error.hpp"
 #include "engine/compiled.hpp"
 #include "output/output_folder.hpp"
-#include "output/results.hpp"
+#include "run/plan.hpp"
+#include "run/results.hpp"
 #include "scenario/scenario.hpp"
 
 namespace po = boost::program_options;
@@ -29,8 +30,7 @@ int compare_command(const std::vector<std::string>& args,
   po::options_description opts(
       "stancesim compare REFERENCE.toml SCENARIO.toml... [options]\n"
       "stancesim compare --results DIR DIR... [options]");
-  std::int64_t runs = 0, seed = -1, threads = default_threads();
-  int explain_runs = 20;
+  std::int64_t runs = 0, seed = -1, threads = default_threads(), explain_runs = 20;
   std::string out_dir = "results", model_dir, outputs = "all";
   std::vector<std::string> views, sets, inputs;
   // clang-format off
@@ -57,9 +57,15 @@ int compare_command(const std::vector<std::string>& args,
   if (inputs.size() < 2)
     throw InputError(
         "stancesim compare: expected a reference and at least one scenario (see --help)");
-  if (vm.count("runs")) check_runs(runs);
-  if (vm.count("seed")) check_seed(seed);
-  check_threads(threads);
+  // One request for every scenario: the reference's runs and seed unless given (common random
+  // numbers need the same seed and runs throughout).
+  PlanRequest request;
+  if (vm.count("runs")) request.runs = runs;
+  if (vm.count("seed")) request.seed = seed;
+  request.threads = threads;
+  if (explain_runs < 1) throw InputError("--explain-runs: expected at least 1");
+  request.explain_runs = vm.count("explain") ? explain_runs : 0;
+  check_request(request);
   OutputSet output_set = OutputSet::parse(outputs);
   output_set.outcomes = true;
   const bool paired = vm.count("unpaired") == 0;
@@ -87,22 +93,18 @@ int compare_command(const std::vector<std::string>& args,
         throw InputError(SourceLoc{file, 0, 0}, "scenario '" + name + "' is named twice");
       check_destination((fs::path(out_dir) / name).string(), force);
     }
-    const int n_runs = vm.count("runs") ? static_cast<int>(runs) : loaded.front().scenario.runs;
-    for (const auto& ls : loaded) check_run_size(n_runs, ls.scenario.steps);
-    const auto base_seed =
-        vm.count("seed") ? static_cast<std::uint64_t>(seed) : loaded.front().scenario.seed;
+    if (!request.runs) request.runs = loaded.front().scenario.runs;
+    if (!request.seed) request.seed = static_cast<std::int64_t>(loaded.front().scenario.seed);
+    std::vector<RunPlan> plans;
+    for (auto& ls : loaded) plans.push_back(resolve_plan(request, ls.scenario));
     const bool tty = ::isatty(2);
-    for (auto& ls : loaded) {
-      Scenario& sc = ls.scenario;
-      sc.runs = n_runs;
-      sc.seed = base_seed;
+    for (std::size_t i = 0; i < loaded.size(); ++i) {
+      const LoadedScenario& ls = loaded[i];
+      const Scenario& sc = ls.scenario;
       const CompiledModel model = compile(ls.model, sc);
       RunOptions ro;
-      ro.runs = n_runs;
-      ro.seed = base_seed;
-      ro.threads = static_cast<int>(threads);
+      ro.plan = plans[i];
       ro.outputs = output_set;
-      ro.explain_runs = vm.count("explain") ? explain_runs : 0;
       ro.out_dir = (fs::path(out_dir) / sc.name).string();
       ro.force = force;
       ro.command_line = command_line;
@@ -117,8 +119,8 @@ int compare_command(const std::vector<std::string>& args,
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       if (!tty)
-        fmt::print(stderr, "{}: {} runs x {} steps in {:.2f} s\n", sc.name, n_runs, sc.steps,
-                   seconds);
+        fmt::print(stderr, "{}: {} runs x {} steps in {:.2f} s\n", sc.name, ro.plan.runs,
+                   ro.plan.steps, seconds);
       folders.push_back(ro.out_dir);
     }
   }

@@ -12,10 +12,10 @@
 #include "cli/arguments.hpp"
 #include "cli/commands.hpp"
 #include "core/error.hpp"
-#include "core/limits.hpp"
 #include "engine/compiled.hpp"
 #include "output/output_folder.hpp"
-#include "output/results.hpp"
+#include "run/plan.hpp"
+#include "run/results.hpp"
 #include "scenario/scenario.hpp"
 
 namespace po = boost::program_options;
@@ -46,17 +46,17 @@ std::string dry_run_plan(const LoadedScenario& loaded, const RunOptions& ro) {
   out += fmt::format("  pins       {}\n", sc.pins.size());
   for (const auto& p : sc.pins)
     out += fmt::format("    {}.{} = {} at steps {}-{}\n", p.actor, p.track, p.option, p.from, p.to);
-  out +=
-      fmt::format("  run        {} runs x {} steps (weeks from {}), seed {}, {} threads -> {}/{}\n",
-                  ro.runs, sc.steps, iso(loaded.model.start_date), ro.seed, ro.threads, ro.out_dir,
-                  std::filesystem::exists(ro.out_dir) && !ro.force ? " (exists: add --force)" : "");
+  out += fmt::format(
+      "  run        {} runs x {} steps (weeks from {}), seed {}, {} threads -> {}/{}\n",
+      ro.plan.runs, ro.plan.steps, iso(loaded.model.start_date), ro.plan.seed, ro.plan.threads,
+      ro.out_dir, std::filesystem::exists(ro.out_dir) && !ro.force ? " (exists: add --force)" : "");
   out += fmt::format("  outputs    {}manifest.json\n", [&] {
     std::string files;
     const OutputSet& o = ro.outputs;
     for (const auto& [on, name] : {std::pair{o.decisions, "decisions.csv"},
                                    {o.state, "state.csv"},
                                    {o.events, "events.csv"},
-                                   {ro.explain_runs > 0, "utilities.csv"},
+                                   {ro.plan.explain_runs > 0, "utilities.csv"},
                                    {o.outcomes, "outcomes.csv"},
                                    {o.summary, "summary.csv"}})
       if (on) files += std::string(name) + ", ";
@@ -68,8 +68,7 @@ std::string dry_run_plan(const LoadedScenario& loaded, const RunOptions& ro) {
 int run_command(const std::vector<std::string>& args,
                 const std::vector<std::string>& command_line) {
   po::options_description opts("stancesim run SCENARIO.toml [options]");
-  std::int64_t runs = 0, seed = -1, threads = default_threads();
-  int steps = 0, explain_runs = 20;
+  std::int64_t runs = 0, seed = -1, steps = 0, threads = default_threads(), explain_runs = 20;
   std::string out_dir, model_dir, outputs = "all";
   std::vector<std::string> views, sets;
   // clang-format off
@@ -96,37 +95,22 @@ int run_command(const std::vector<std::string>& args,
   po::variables_map vm;
   if (!parse_arguments(args, opts, files, vm)) return kExitOk;
   if (files.size() != 1) throw InputError("stancesim run: expected one scenario file (see --help)");
-  if (vm.count("runs")) check_runs(runs);
-  if (vm.count("steps") && (steps < 1 || steps > limits::kMaxSteps))
-    throw InputError(fmt::format("--steps: expected 1 to {} weeks", limits::kMaxSteps));
-  check_threads(threads);
-  if (vm.count("seed")) check_seed(seed);
+  PlanRequest request;
+  if (vm.count("runs")) request.runs = runs;
+  if (vm.count("seed")) request.seed = seed;
+  if (vm.count("steps")) request.steps = steps;
+  request.threads = threads;
+  if (explain_runs < 1) throw InputError("--explain-runs: expected at least 1");
+  request.explain_runs = vm.count("explain") ? explain_runs : 0;
+  check_request(request);
   const OutputSet output_set = OutputSet::parse(outputs);
 
   ScenarioOptions so{model_dir, views, sets, {}};
   LoadedScenario loaded = load_scenario(files[0], so);
   Scenario& sc = loaded.scenario;
-  if (vm.count("runs")) sc.runs = static_cast<int>(runs);
-  if (vm.count("seed")) sc.seed = static_cast<std::uint64_t>(seed);
-  if (vm.count("steps")) {
-    for (const auto& s : sc.shocks)
-      if (s.to > steps)
-        throw InputError(s.steps_loc,
-                         "shock '" + s.id + "' acts beyond --steps " + std::to_string(steps));
-    for (const auto& p : sc.pins)
-      if (p.to > steps)
-        throw InputError(p.steps_loc, "pin on '" + p.actor + "." + p.track +
-                                          "' acts beyond --steps " + std::to_string(steps));
-    sc.steps = steps;
-  }
-  check_run_size(sc.runs, sc.steps);
   RunOptions ro;
-  ro.runs = sc.runs;
-  ro.seed = sc.seed;
-  ro.threads = static_cast<int>(threads);
+  ro.plan = resolve_plan(request, sc);
   ro.outputs = output_set;
-  if (explain_runs < 1) throw InputError("--explain-runs: expected at least 1");
-  ro.explain_runs = vm.count("explain") ? explain_runs : 0;
   ro.force = vm.count("force") > 0;
   ro.out_dir = out_dir.empty() ? "results/" + sc.name : out_dir;
   ro.command_line = command_line;
@@ -154,10 +138,10 @@ int run_command(const std::vector<std::string>& args,
   struct rusage usage {};
   ::getrusage(RUSAGE_SELF, &usage);
   fmt::print("{}: {} runs x {} steps in {:.2f} s ({} threads, peak memory {:.0f} MB) -> {}/\n",
-             sc.name, sc.runs, sc.steps, seconds, threads,
+             sc.name, ro.plan.runs, ro.plan.steps, seconds, ro.plan.threads,
              static_cast<double>(usage.ru_maxrss) / 1024.0, ro.out_dir);
   Comparison table;
-  table.reference = ResultInfo{sc.name, ro.out_dir, sc.seed, sc.runs};
+  table.reference = ResultInfo{sc.name, ro.out_dir, ro.plan.seed, ro.plan.runs};
   table.metrics = result.metrics;
   for (const Stats& s : result.stats) table.reference_means.push_back(s.mean);
   std::cout << compare_table(table);

@@ -13,6 +13,8 @@ inline constexpr std::int64_t kMaxRuns = 10'000'000;
 inline constexpr int kMaxSteps = 520;
 // Simulated weeks of one ensemble (runs x steps): about a day of work on one core.
 inline constexpr std::int64_t kMaxRunWeeks = 2'000'000'000;
+// Base seeds: 0 .. 2^31 - 1 (scenario files, --seed, manifests).
+inline constexpr std::int64_t kMaxSeed = 2'147'483'647;
 // Worker threads of one process.
 inline constexpr int kMaxThreads = 256;
 

@@ -10,14 +10,9 @@
 
 namespace stancesim {
 
-int CompiledModel::column(const std::string& name) const {
-  int index = 0;
-  for (const auto* names : {&var_names, &metric_names, &extra_columns})
-    for (const auto& v : *names) {
-      if (v == name) return index;
-      ++index;
-    }
-  return -1;
+int StateLayout::column(const std::string& name) const {
+  const auto it = std::find(names.begin(), names.end(), name);
+  return it == names.end() ? -1 : static_cast<int>(it - names.begin());
 }
 
 namespace {
@@ -701,18 +696,25 @@ class Compiler {
   }
 
   void columns() {
+    StateLayout& l = m_.layout;
+    l.names = m_.var_names;
+    l.n_variables = m_.n;
+    l.metrics = l.size();
+    l.n_metrics = static_cast<int>(m_.metric_names.size());
+    l.names.insert(l.names.end(), m_.metric_names.begin(), m_.metric_names.end());
     auto add = [&](const std::string& name) {
-      m_.extra_columns.push_back(name);
-      return m_.n + static_cast<int>(m_.metrics.size() + m_.extra_columns.size()) - 1;
+      l.names.push_back(name);
+      return l.size() - 1;
     };
-    m_.col_escalation = add("escalation_index");
+    l.escalation = add("escalation_index");
     for (const auto& a : m_.actors) add("escalation_index_" + a.id);
-    m_.col_escalation_events = add("escalation_index_events");
-    m_.col_escalation_cum = add("escalation_index_cum");
-    m_.col_positions = add("positions_index");
+    l.escalation_events = add("escalation_index_events");
+    l.escalation_cum = add("escalation_index_cum");
+    l.positions = add("positions_index");
     for (const auto& a : m_.actors) add("positions_index_" + a.id);
-    m_.col_kahn = add("kahn_max_rung");
-    m_.col_dyads = m_.n_state_columns();
+    l.kahn = add("kahn_max_rung");
+    l.dyads = l.size();
+    l.n_dyads = static_cast<int>(m_.dyad_names.size());
     for (const auto& d : m_.dyad_names) add(d);
   }
 

@@ -215,6 +215,25 @@ struct ForecastOperators {
   std::vector<SetEffect> set_effects;
 };
 
+// The columns of a run's state row (state.csv after scenario,run,step,date), published by
+// compile(): the state variables, the derived metrics, then the measures the simulator adds.
+// The simulator writes rows by it; outcomes, formatters and tests read columns by it, never by
+// position. Names and meanings: docs/outputs.md.
+struct StateLayout {
+  std::vector<std::string> names;  // every column, in order
+  int n_variables = 0;             // columns [0, n_variables): the state variables
+  int metrics = 0, n_metrics = 0;  // the derived metrics
+  int escalation = 0;              // escalation_index; escalation + 1 + a: deciding actor a's share
+  int escalation_events = 0;       // escalation_index_events
+  int escalation_cum = 0;          // escalation_index_cum
+  int positions = 0;               // positions_index; positions + 1 + a: deciding actor a's
+  int kahn = 0;                    // kahn_max_rung
+  int dyads = 0, n_dyads = 0;      // Goldstein scores per dyad
+
+  int size() const { return static_cast<int>(names.size()); }
+  int column(const std::string& name) const;  // -1 when unknown
+};
+
 struct CompiledModel {
   std::string scenario;
   int steps = 0;
@@ -248,14 +267,9 @@ struct CompiledModel {
   std::vector<CompiledShock> shocks;
   std::vector<CompiledPin> pins;
 
-  // Columns of state.csv after the variables and metrics (see docs/outputs.md).
-  std::vector<std::string> extra_columns;
-  int col_escalation = 0, col_escalation_events = 0, col_escalation_cum = 0, col_positions = 0,
-      col_kahn = 0, col_dyads = 0;  // absolute columns of the state row
-  int n_state_columns() const {
-    return n + static_cast<int>(metrics.size() + extra_columns.size());
-  }
-  int column(const std::string& name) const;  // -1 when unknown
+  StateLayout layout;  // the columns of a run's state row
+  int n_state_columns() const { return layout.size(); }
+  int column(const std::string& name) const { return layout.column(name); }  // -1 when unknown
   const Channel& channel(int anticipator, int responder) const {
     return channels[static_cast<std::size_t>(anticipator) * actors.size() +
                     static_cast<std::size_t>(responder)];

@@ -239,25 +239,26 @@ void Simulator::escalation(int step) {
 }
 
 void Simulator::record_state(int step, RunRecord& out) {
+  const StateLayout& l = m_.layout;
   double* row = &out.state[static_cast<std::size_t>(step * out.n_columns)];
-  for (int i = 0; i < m_.n; ++i) row[i] = x_(i);
-  for (std::size_t k = 0; k < m_.metrics.size(); ++k)
-    row[static_cast<std::size_t>(m_.n) + k] = m_.metrics[k].eval(x_.data());
+  for (int i = 0; i < l.n_variables; ++i) row[i] = x_(i);
+  for (int k = 0; k < l.n_metrics; ++k)
+    row[l.metrics + k] = m_.metrics[static_cast<std::size_t>(k)].eval(x_.data());
   const std::size_t na = m_.actors.size();
   double total = escalation_events_;
   for (std::size_t a = 0; a < na; ++a) total += escalation_[a];
   escalation_cum_ += total;
-  double* esc = row + m_.col_escalation;
+  double* esc = row + l.escalation;
   esc[0] = total;
   for (std::size_t a = 0; a < na; ++a) esc[1 + a] = escalation_[a];
-  row[m_.col_escalation_events] = escalation_events_;
-  row[m_.col_escalation_cum] = escalation_cum_;
+  row[l.escalation_events] = escalation_events_;
+  row[l.escalation_cum] = escalation_cum_;
   // Positions: the class weights of the options in force (Rivera et al. score every turn).
-  double* pos = row + m_.col_positions;
+  double* pos = row + l.positions;
   double positions = 0;
   int kahn = 0;
-  double* goldstein = row + m_.col_dyads;
-  std::fill(goldstein, goldstein + m_.dyad_names.size(), 0.0);
+  double* goldstein = row + l.dyads;
+  std::fill(goldstein, goldstein + l.n_dyads, 0.0);
   for (std::size_t a = 0; a < na; ++a) {
     const auto& actor = m_.actors[a];
     double own = 0;
@@ -273,7 +274,7 @@ void Simulator::record_state(int step, RunRecord& out) {
     positions += own;
   }
   pos[0] = positions;
-  row[m_.col_kahn] = kahn;
+  row[l.kahn] = kahn;
 }
 
 }  // namespace stancesim

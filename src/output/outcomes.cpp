@@ -45,9 +45,10 @@ Outcomes::Outcomes(const CompiledModel& model, int from, int to)
 void Outcomes::compute(const RunRecord& r, double* out) const {
   const double* last = r.state_row(to_);
   const double* before = r.state_row(from_ - 1);
-  const int finals = m_.n + static_cast<int>(m_.metrics.size());
-  for (int i = 0; i < finals; ++i) *out++ = last[i];
-  for (int i = 0; i < m_.n; ++i) *out++ = last[i] - before[i];
+  const StateLayout& layout = m_.layout;
+  for (int i = 0; i < layout.n_variables; ++i) *out++ = last[i];
+  for (int i = 0; i < layout.n_metrics; ++i) *out++ = last[layout.metrics + i];
+  for (int i = 0; i < layout.n_variables; ++i) *out++ = last[i] - before[i];
   const double steps = to_ - from_ + 1;
   for (std::size_t slot = 0; slot < m_.level_slots.size(); ++slot) {
     const auto& [a, t] = m_.level_slots[slot];
@@ -100,12 +101,12 @@ void Outcomes::compute(const RunRecord& r, double* out) const {
   double peak = 0, max_kahn = 0, positions = 0;
   for (int step = from_; step <= to_; ++step) {
     const double* row = r.state_row(step);
-    peak = std::max(peak, row[m_.col_escalation]);
-    max_kahn = std::max(max_kahn, row[m_.col_kahn]);
-    positions += row[m_.col_positions];
+    peak = std::max(peak, row[layout.escalation]);
+    max_kahn = std::max(max_kahn, row[layout.kahn]);
+    positions += row[layout.positions];
   }
   *out++ = peak;
-  *out++ = last[m_.col_escalation_cum] - before[m_.col_escalation_cum];
+  *out++ = last[layout.escalation_cum] - before[layout.escalation_cum];
   *out++ = positions;
   *out++ = max_kahn;
 }

@@ -46,9 +46,7 @@ std::string RunFormatter::decisions_header() const {
 
 std::string RunFormatter::state_header() const {
   std::string h = "scenario,run,step,date";
-  for (const auto& v : m_.var_names) h += "," + v;
-  for (const auto& v : m_.metric_names) h += "," + v;
-  for (const auto& v : m_.extra_columns) h += "," + v;
+  for (const auto& v : m_.layout.names) h += "," + v;
   return h + "\n";
 }
 

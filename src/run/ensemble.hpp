@@ -19,21 +19,20 @@
 #include "core/error.hpp"
 #include "core/interrupt.hpp"
 #include "engine/simulate.hpp"
+#include "run/plan.hpp"
 
 namespace stancesim {
 
-struct EnsembleConfig {
-  int runs = 1;
-  std::uint64_t seed = 1;
-  int threads = 1;
-  int explain_runs = 0;  // runs with index below this also record utilities (--explain)
-};
+// Runs in flight: slot of run r is r % ensemble_window(plan).
+inline int ensemble_window(const RunPlan& plan) {
+  return 2 * std::max(1, std::min(plan.threads, plan.runs));
+}
 
 template <class Slot, class Process, class Deliver>
-void run_ensemble(const CompiledModel& model, const EnsembleConfig& config, Process process,
+void run_ensemble(const CompiledModel& model, const RunPlan& config, Process process,
                   Deliver deliver) {
   const int threads = std::max(1, std::min(config.threads, config.runs));
-  const int window = 2 * threads;
+  const int window = ensemble_window(config);
   std::vector<Slot> slots(static_cast<std::size_t>(window));
   std::vector<int> ready(static_cast<std::size_t>(window), -1);
   std::mutex mutex;

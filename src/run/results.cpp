@@ -1,4 +1,4 @@
-#include "output/results.hpp"
+#include "run/results.hpp"
 
 #include <fmt/format.h>
 
@@ -11,45 +11,17 @@
 
 #include "core/error.hpp"
 #include "core/interrupt.hpp"
+#include "output/out_file.hpp"
 #include "output/outcomes.hpp"
 #include "output/output_folder.hpp"
-#include "output/run_format.hpp"
 #include "output/summary.hpp"
+#include "run/runner.hpp"
+#include "run/sinks.hpp"
 #include "version.hpp"
 
 namespace stancesim {
 
 namespace fs = std::filesystem;
-
-namespace {
-
-class OutFile {
- public:
-  OutFile(const fs::path& path, std::uint64_t& bytes) : path_(path), bytes_(bytes) {
-    buffer_.resize(1 << 20);
-    out_.rdbuf()->pubsetbuf(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
-    out_.open(path, std::ios::binary);
-    if (!out_) throw RuntimeFailure("cannot write " + path.string());
-  }
-  void write(std::string_view s) {
-    out_.write(s.data(), static_cast<std::streamsize>(s.size()));
-    if (!out_)
-      throw RuntimeFailure("error while writing " + path_.string() + ": " + std::strerror(errno));
-    bytes_ += s.size();
-  }
-  void close() {
-    out_.close();
-    if (!out_) throw RuntimeFailure("error while writing " + path_.string());
-  }
-
- private:
-  fs::path path_;
-  std::uint64_t& bytes_;
-  std::vector<char> buffer_;
-  std::ofstream out_;
-};
-
-}  // namespace
 
 std::string json_quote(const std::string& s) {
   std::string out = "\"";
@@ -91,35 +63,14 @@ OutputSet OutputSet::parse(const std::string& list) {
   return set;
 }
 
-namespace {
-struct Slot {
-  RunText text;
-  std::vector<double> outcomes;
-  CsvBuffer outcome_row;
-};
-}  // namespace
-
-EnsembleResult run_in_memory(const CompiledModel& model, const EnsembleConfig& config,
-                             bool format) {
-  const Outcomes outcomes(model);
-  const RunFormatter formatter(model);
+EnsembleResult run_in_memory(const CompiledModel& model, const RunPlan& plan, bool format) {
   EnsembleResult result;
-  result.metrics = outcomes.names();
-  run_ensemble<Slot>(
-      model, config,
-      [&](int run, const RunRecord& record, Slot& slot) {
-        slot.outcomes.resize(result.metrics.size());
-        outcomes.compute(record, slot.outcomes.data());
-        if (format) {
-          slot.text.clear();
-          formatter.format(run, record, slot.text);
-        }
-      },
-      [&](int, Slot& slot) {
-        const RunText& t = slot.text;
-        result.bytes_written +=
-            t.decisions.size() + t.state.size() + t.events.size() + t.utilities.size();
-      });
+  result.metrics = Outcomes(model).names();
+  FormatOnlySink text(model);
+  std::vector<RunSink*> sinks;
+  if (format) sinks.push_back(&text);
+  run_plan(model, plan, RunnerOptions{{{1, 0}}, {}}, sinks);
+  result.bytes_written = text.bytes();
   return result;
 }
 
@@ -128,60 +79,25 @@ EnsembleResult run_and_write(const LoadedScenario& loaded, const CompiledModel& 
   OutputFolder folder(options.out_dir, options.force);
   const fs::path& dir = folder.path();
   const OutputSet& want = options.outputs;
-  const RunFormatter formatter(model, RunParts{want.decisions, want.state, want.events});
-  const Outcomes outcomes(model);
   EnsembleResult result;
-  result.metrics = outcomes.names();
-  const std::size_t nm = result.metrics.size();
-  const std::string scenario = CsvBuffer::quote(model.scenario);
+  result.metrics = Outcomes(model).names();
   std::uint64_t bytes = 0;
   std::vector<std::string> written;
-  // Files in the order of the manifest's list; null when not written.
-  auto open = [&](bool wanted, const char* name, const std::string& header) {
-    if (!wanted) return std::unique_ptr<OutFile>();
-    auto f = std::make_unique<OutFile>(dir / name, bytes);
-    f->write(header);
-    written.push_back(name);
-    return f;
-  };
-  auto decisions = open(want.decisions, "decisions.csv", formatter.decisions_header());
-  auto state = open(want.state, "state.csv", formatter.state_header());
-  auto events = open(want.events, "events.csv", formatter.events_header());
-  auto utilities = open(options.explain_runs > 0, "utilities.csv", formatter.utilities_header());
-  auto outcomes_file = open(want.outcomes, "outcomes.csv", outcomes_header(result.metrics));
   {
-    OutcomeColumns columns(nm, dir / ".outcomes.spill");
-    const EnsembleConfig config{options.runs, options.seed, options.threads, options.explain_runs};
-    run_ensemble<Slot>(
-        model, config,
-        [&](int run, const RunRecord& record, Slot& slot) {
-          slot.outcomes.resize(nm);
-          outcomes.compute(record, slot.outcomes.data());
-          slot.text.clear();
-          formatter.format(run, record, slot.text);
-          if (outcomes_file) {
-            slot.outcome_row.clear();
-            outcomes_row(slot.outcome_row, scenario, run, slot.outcomes.data(), nm);
-          }
-        },
-        [&](int run, Slot& slot) {
-          if (decisions) decisions->write(slot.text.decisions.view());
-          if (state) state->write(slot.text.state.view());
-          if (events) events->write(slot.text.events.view());
-          if (utilities) utilities->write(slot.text.utilities.view());
-          if (outcomes_file) outcomes_file->write(slot.outcome_row.view());
-          columns.add(slot.outcomes.data());
-          if (options.progress) options.progress(run + 1, options.runs);
-        });
-    for (auto* f :
-         {decisions.get(), state.get(), events.get(), utilities.get(), outcomes_file.get()})
-      if (f) f->close();
-    result.stats = columns.describe_all();
+    CsvFilesSink files(model, dir,
+                       CsvFilesSink::Files{want.decisions, want.state, want.events,
+                                           options.plan.explain_runs > 0, want.outcomes},
+                       result.metrics, bytes);
+    SummarySink summary(result.metrics.size(), dir / ".outcomes.spill");
+    run_plan(model, options.plan, RunnerOptions{{{1, 0}}, options.progress}, {&files, &summary});
+    files.close();
+    written = files.written();
+    result.stats = summary.stats();
   }
   throw_if_interrupted();
   if (want.summary) {
     OutFile f(dir / "summary.csv", bytes);
-    f.write(summary_csv(model.scenario, result.metrics, result.stats, options.runs));
+    f.write(summary_csv(model.scenario, result.metrics, result.stats, options.plan.runs));
     f.close();
     written.push_back("summary.csv");
   }
@@ -207,8 +123,8 @@ std::string manifest_json(const LoadedScenario& loaded, const CompiledModel& mod
   j += fmt::format(
       "  \"seed\": {},\n  \"runs\": {},\n  \"steps\": {},\n  \"threads\": {},\n  "
       "\"explained_runs\": {},\n",
-      options.seed, options.runs, model.steps, options.threads,
-      std::min(options.explain_runs, options.runs));
+      options.plan.seed, options.plan.runs, model.steps, options.plan.threads,
+      std::min(options.plan.explain_runs, options.plan.runs));
   j += fmt::format("  \"start_date\": {},\n", json_quote(model.dates.front()));
   std::string views;
   for (const auto& v : sc.views) views += (views.empty() ? "" : ", ") + json_quote(v);

@@ -1,7 +1,7 @@
-// Writing one scenario's result folder: the CSVs and manifest.json are written into an
-// OutputFolder (output/output_folder.hpp), published only when everything is written, so a failed
-// or interrupted run never leaves a half-written folder behind. Rows are streamed as runs arrive:
-// memory does not grow with the number of runs.
+// Writing one scenario's result folder (the run layer's sinks, run/sinks.hpp): the CSVs and
+// manifest.json are written into an OutputFolder (output/output_folder.hpp), published only when
+// everything is written, so a failed or interrupted run never leaves a half-written folder behind.
+// Rows are streamed as runs arrive: memory does not grow with the number of runs.
 #pragma once
 
 #include <cstdint>
@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "engine/compiled.hpp"
-#include "engine/ensemble.hpp"
 #include "output/summary.hpp"
+#include "run/plan.hpp"
 #include "scenario/scenario.hpp"
 
 namespace stancesim {
@@ -24,10 +24,7 @@ struct OutputSet {
 };
 
 struct RunOptions {
-  int runs = 0;
-  std::uint64_t seed = 1;
-  int threads = 1;
-  int explain_runs = 0;  // utilities.csv holds runs 0 .. explain_runs-1; 0: no utilities.csv
+  RunPlan plan;  // utilities.csv holds runs 0 .. plan.explain_runs-1; 0: no utilities.csv
   OutputSet outputs;
   std::string out_dir;
   bool force = false;
@@ -45,8 +42,9 @@ struct EnsembleResult {
 EnsembleResult run_and_write(const LoadedScenario& loaded, const CompiledModel& model,
                              const RunOptions& options);
 
-// Runs the ensemble without writing (benchmarks); `format` also formats the CSV text.
-EnsembleResult run_in_memory(const CompiledModel& model, const EnsembleConfig& config, bool format);
+// Runs the ensemble and its outcome metrics without writing (bench); `format` also formats the
+// CSV text and counts its bytes.
+EnsembleResult run_in_memory(const CompiledModel& model, const RunPlan& plan, bool format);
 
 // A JSON string literal.
 std::string json_quote(const std::string& s);

@@ -122,7 +122,9 @@ class ScenarioLoader {
     raw.claims = claims(s);
     if (s.has("steps")) raw.steps = s.integer("steps", 1, limits::kMaxSteps);
     if (s.has("runs")) raw.runs = s.integer("runs", 1, static_cast<int>(limits::kMaxRuns));
-    if (s.has("seed")) raw.seed = static_cast<std::uint64_t>(s.integer("seed", 0, 2147483647));
+    if (s.has("seed"))
+      raw.seed =
+          static_cast<std::uint64_t>(s.integer("seed", 0, static_cast<int>(limits::kMaxSeed)));
     if (const toml::node* v = s.optional("view")) {
       std::vector<std::string> views;
       if (v->is_string())

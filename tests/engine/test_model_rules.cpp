@@ -112,8 +112,8 @@ TEST_CASE("each rule of the model fires on its condition and acts") {
 
     // A set lands in the state of the step it fired (nothing else moves these flags and levels).
     for (const auto& a : spec.set) {
-      int column = 0;
-      while (model.var_names[static_cast<std::size_t>(column)] != a.variable) ++column;
+      const int column = model.column(a.variable);
+      REQUIRE(column >= 0);
       CHECK(r.state_row(c.step)[column] == a.value.offset);
     }
     // A demand costs its actor something for some option, under the demand's priority.

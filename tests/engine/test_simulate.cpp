@@ -4,6 +4,7 @@
 
 #include "engine/compiled.hpp"
 #include "engine/simulate.hpp"
+#include "output/run_format.hpp"
 #include "scenario/scenario.hpp"
 #include "support.hpp"
 
@@ -17,22 +18,7 @@ struct Fixture {
   explicit Fixture(const std::string& scenario, ScenarioOptions options = {})
       : loaded(load_scenario(mini_dir() + "/scenarios/" + scenario + ".toml", options)),
         model(compile(loaded.model, loaded.scenario)) {}
-  int column(const std::string& name) const {
-    int c = 0;
-    for (const auto& v : model.var_names) {
-      if (v == name) return c;
-      ++c;
-    }
-    for (const auto& v : model.metric_names) {
-      if (v == name) return c;
-      ++c;
-    }
-    for (const auto& v : model.extra_columns) {
-      if (v == name) return c;
-      ++c;
-    }
-    return -1;
-  }
+  int column(const std::string& name) const { return model.column(name); }
   double value(const RunRecord& r, int step, const std::string& name) const {
     return r.state_row(step)[column(name)];
   }
@@ -163,4 +149,35 @@ TEST_CASE("a rule's probability is the chance per step that it fires while armed
           e.step == 1 && f.model.rules[static_cast<std::size_t>(e.source)].id == "r_flag";
   }
   CHECK(static_cast<double>(fired_at_step_1) / runs == doctest::Approx(0.25).epsilon(0.1));
+}
+
+TEST_CASE("the state layout names every column of state.csv, and its indices name the measures") {
+  const Fixture f("plain");
+  const StateLayout& l = f.model.layout;
+  RunFormatter formatter(f.model);
+  std::string header = "scenario,run,step,date";
+  for (const auto& name : l.names) header += "," + name;
+  CHECK(formatter.state_header() == header + "\n");
+  CHECK(l.size() == f.model.n_state_columns());
+  CHECK(l.n_variables == f.model.n);
+  for (int i = 0; i < l.n_variables; ++i)
+    CHECK(l.names[static_cast<std::size_t>(i)] == f.model.var_names[static_cast<std::size_t>(i)]);
+  for (int i = 0; i < l.n_metrics; ++i)
+    CHECK(l.names[static_cast<std::size_t>(l.metrics + i)] ==
+          f.model.metric_names[static_cast<std::size_t>(i)]);
+  auto name = [&](int column) { return l.names[static_cast<std::size_t>(column)]; };
+  CHECK(name(l.escalation) == "escalation_index");
+  CHECK(name(l.escalation_events) == "escalation_index_events");
+  CHECK(name(l.escalation_cum) == "escalation_index_cum");
+  CHECK(name(l.positions) == "positions_index");
+  CHECK(name(l.kahn) == "kahn_max_rung");
+  for (std::size_t a = 0; a < f.model.actors.size(); ++a) {
+    CHECK(name(l.escalation + 1 + static_cast<int>(a)) ==
+          "escalation_index_" + f.model.actors[a].id);
+    CHECK(name(l.positions + 1 + static_cast<int>(a)) == "positions_index_" + f.model.actors[a].id);
+  }
+  CHECK(l.dyads + l.n_dyads == l.size());
+  for (int d = 0; d < l.n_dyads; ++d)
+    CHECK(name(l.dyads + d) == f.model.dyad_names[static_cast<std::size_t>(d)]);
+  CHECK(f.model.column("no_such_column") == -1);
 }

@@ -1,0 +1,65 @@
+#include "run/sinks.hpp"
+
+namespace stancesim {
+
+CsvFilesSink::CsvFilesSink(const CompiledModel& model, const std::filesystem::path& dir,
+                           Files files, const std::vector<std::string>& metrics,
+                           std::uint64_t& bytes)
+    : formatter_(model, RunParts{files.decisions, files.state, files.events}),
+      scenario_(CsvBuffer::quote(model.scenario)),
+      metrics_(metrics.size()) {
+  auto open = [&](bool wanted, const char* name, const std::string& header) {
+    if (!wanted) return std::unique_ptr<OutFile>();
+    auto f = std::make_unique<OutFile>(dir / name, bytes);
+    f->write(header);
+    written_.push_back(name);
+    return f;
+  };
+  decisions_ = open(files.decisions, "decisions.csv", formatter_.decisions_header());
+  state_ = open(files.state, "state.csv", formatter_.state_header());
+  events_ = open(files.events, "events.csv", formatter_.events_header());
+  utilities_ = open(files.utilities, "utilities.csv", formatter_.utilities_header());
+  outcomes_ = open(files.outcomes, "outcomes.csv", outcomes_header(metrics));
+}
+
+void CsvFilesSink::start(int slots) {
+  slots_.resize(static_cast<std::size_t>(slots));
+}
+
+void CsvFilesSink::process(int run, const RunRecord& record, const RunOutcomes& outcomes,
+                           int slot) {
+  Slot& s = slots_[static_cast<std::size_t>(slot)];
+  s.text.clear();
+  formatter_.format(run, record, s.text);
+  if (outcomes_) {
+    s.outcome_row.clear();
+    outcomes_row(s.outcome_row, scenario_, run, outcomes.values, metrics_);
+  }
+}
+
+void CsvFilesSink::deliver(int, const RunOutcomes&, int slot) {
+  const Slot& s = slots_[static_cast<std::size_t>(slot)];
+  if (decisions_) decisions_->write(s.text.decisions.view());
+  if (state_) state_->write(s.text.state.view());
+  if (events_) events_->write(s.text.events.view());
+  if (utilities_) utilities_->write(s.text.utilities.view());
+  if (outcomes_) outcomes_->write(s.outcome_row.view());
+}
+
+void CsvFilesSink::close() {
+  for (auto* f : {decisions_.get(), state_.get(), events_.get(), utilities_.get(), outcomes_.get()})
+    if (f) f->close();
+}
+
+void FormatOnlySink::process(int run, const RunRecord& record, const RunOutcomes&, int slot) {
+  RunText& t = texts_[static_cast<std::size_t>(slot)];
+  t.clear();
+  formatter_.format(run, record, t);
+}
+
+void FormatOnlySink::deliver(int, const RunOutcomes&, int slot) {
+  const RunText& t = texts_[static_cast<std::size_t>(slot)];
+  bytes_ += t.decisions.size() + t.state.size() + t.events.size() + t.utilities.size();
+}
+
+}  // namespace stancesim
