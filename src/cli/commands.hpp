@@ -13,5 +13,11 @@ int check_command(const std::vector<std::string>& args);
 int compare_command(const std::vector<std::string>& args,
                     const std::vector<std::string>& command_line);
 
+int sweep_command(const std::vector<std::string>& args,
+                  const std::vector<std::string>& command_line);
+int sensitivity_command(const std::vector<std::string>& args,
+                        const std::vector<std::string>& command_line);
+int discover_command(const std::vector<std::string>& args,
+                     const std::vector<std::string>& command_line);
 
 }  // namespace stancesim::cli

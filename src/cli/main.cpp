@@ -25,6 +25,9 @@ constexpr const char* kUsage =
     "  validate FILE...    check scenario files and model folders without running\n"
     "  check [FILE...]     the analyses' expectations as checks (tests/validation/); exit 1 if any "
     "fails\n"
+    "  sweep EXPERIMENT.toml   run a parameter sweep (grid, lhs, sobol, morris)\n"
+    "  sensitivity SWEEP_DIR   Sobol' or Morris indices with confidence intervals\n"
+    "  discover SWEEP_DIR      scenario discovery (PRIM boxes) for a case of interest\n"
     "  bench [SCENARIO]    measure runs per second and bytes written per second\n"
     "  version             print the version\n";
 }
@@ -45,6 +48,9 @@ int main(int argc, char** argv) {
     if (command == "validate") return cli::validate_command(args);
     if (command == "check") return cli::check_command(args);
     if (command == "compare") return cli::compare_command(args, all);
+    if (command == "sweep") return cli::sweep_command(args, all);
+    if (command == "sensitivity") return cli::sensitivity_command(args, all);
+    if (command == "discover") return cli::discover_command(args, all);
     if (command == "version" || command == "--version") {
       fmt::print("stancesim {} ({})\n", kVersion, kGitCommit);
       return kExitOk;

@@ -15,6 +15,9 @@ inline constexpr int kMaxSteps = 520;
 inline constexpr std::int64_t kMaxRunWeeks = 2'000'000'000;
 // Base seeds: 0 .. 2^31 - 1 (scenario files, --seed, manifests).
 inline constexpr std::int64_t kMaxSeed = 2'147'483'647;
+// Points of one sweep's design, and runs of one sweep in all (points x scenarios x runs).
+inline constexpr std::int64_t kMaxDesignPoints = 1'000'000;
+inline constexpr std::int64_t kMaxSweepRuns = 1'000'000'000;
 // Worker threads of one process.
 inline constexpr int kMaxThreads = 256;
 
