@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <set>
 #include <sstream>
 
 #include "support.hpp"
@@ -236,4 +237,37 @@ TEST_CASE("sensitivity and discover read a sweep and write their tables") {
                                     "/lhs --metric final_a --above 0.5 --out " + dir + "/t");
   CHECK(tampered.exit_code == 2);
   CHECK(tampered.output.find("points.csv:2:") != std::string::npos);
+}
+
+TEST_CASE("every example experiment of experiments/ sweeps, and its analysis runs, at small size") {
+  Scratch scratch("sweep");
+  const std::string out = scratch.path().string();
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(source_dir() + "/experiments"))
+    if (e.path().extension() == ".toml") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  REQUIRE(files.size() >= 4);
+  std::set<std::string> designs;
+  for (const auto& file : files) {
+    const std::string name = file.stem().string();
+    CAPTURE(name);
+    const auto r =
+        run_command(binary() + " sweep " + file.string() + " --runs 2 --out " + out + "/" + name);
+    REQUIRE(r.exit_code == 0);
+    const std::string manifest = read_file(fs::path(out) / name / "manifest.json");
+    const auto at = manifest.find("\"design\": \"");
+    REQUIRE(at != std::string::npos);
+    const std::string design = manifest.substr(at + 11, manifest.find('"', at + 11) - at - 11);
+    designs.insert(design);
+    if (design == "sobol" || design == "morris") {
+      const auto s = run_command(binary() + " sensitivity " + out + "/" + name + " --resamples 50");
+      CHECK(s.exit_code == 0);
+      CHECK(fs::exists(fs::path(out) / (name + "_sensitivity") / "sensitivity.csv"));
+    }
+    const auto d = run_command(binary() + " discover " + out + "/" + name +
+                               " --metric mean_level_china_dprk --above 1.5");
+    CHECK(d.exit_code == 0);
+    CHECK(fs::exists(fs::path(out) / (name + "_discovery") / "boxes.csv"));
+  }
+  CHECK(designs == std::set<std::string>{"grid", "lhs", "morris", "sobol"});
 }
