@@ -277,38 +277,41 @@ MorrisIndices morris_indices(const Design& design, const std::vector<double>& y,
     }
   }
 
-  MorrisIndices result;
+  // mu*, mu and sigma of the effects of trajectories `pick(i)`, i = 0 .. r-1, per factor.
   const auto count = static_cast<double>(r);
-  std::vector<double> abs_sum(dims, 0.0);
-  for (Size j = 0; j < dims; ++j) {
-    double sum = 0;
-    for (Size t = 0; t < r; ++t) {
-      sum += effects[t * dims + j];
-      abs_sum[j] += std::abs(effects[t * dims + j]);
+  auto moments = [&](auto pick, Size j, double& mu_star, double& mu, double& sigma) {
+    double sum = 0, abs_sum = 0;
+    for (Size i = 0; i < r; ++i) {
+      const double e = effects[pick(i) * dims + j];
+      sum += e;
+      abs_sum += std::abs(e);
     }
-    const double mean = sum / count;
+    mu = sum / count;
+    mu_star = abs_sum / count;
     double squares = 0;
-    for (Size t = 0; t < r; ++t)
-      squares += (effects[t * dims + j] - mean) * (effects[t * dims + j] - mean);
-    result.mu.push_back(mean);
-    result.sigma.push_back(std::sqrt(squares / (count - 1)));
-  }
-
-  std::vector<std::vector<double>> samples(dims, std::vector<double>(to_size(resamples)));
+    for (Size i = 0; i < r; ++i) {
+      const double e = effects[pick(i) * dims + j];
+      squares += (e - mu) * (e - mu);
+    }
+    sigma = std::sqrt(squares / (count - 1));
+  };
+  const Size nb = to_size(resamples);
+  std::vector<std::vector<double>> star(dims, std::vector<double>(nb)), mean(star), sd(star);
   const CounterRng rng(seed, 0);
   const auto stream = stream_id("morris/bootstrap");
-  std::vector<double> sums(dims);
-  for (Size b = 0; b < to_size(resamples); ++b) {
-    std::fill(sums.begin(), sums.end(), 0.0);
-    for (Size i = 0; i < r; ++i) {
-      const Size t = draw_index(rng, stream, b, i, r);
-      for (Size j = 0; j < dims; ++j) sums[j] += std::abs(effects[t * dims + j]);
-    }
-    for (Size j = 0; j < dims; ++j) samples[j][b] = sums[j] / count;
+  std::vector<Size> picked(r);
+  for (Size b = 0; b < nb; ++b) {
+    for (Size i = 0; i < r; ++i) picked[i] = draw_index(rng, stream, b, i, r);
+    for (Size j = 0; j < dims; ++j)
+      moments([&](Size i) { return picked[i]; }, j, star[j][b], mean[j][b], sd[j][b]);
   }
+  MorrisIndices result;
   for (Size j = 0; j < dims; ++j) {
-    result.mu_star.push_back(
-        percentile_interval(abs_sum[j] / count, std::move(samples[j]), confidence));
+    double mu_star = 0, mu = 0, sigma = 0;
+    moments([](Size i) { return i; }, j, mu_star, mu, sigma);
+    result.mu_star.push_back(percentile_interval(mu_star, std::move(star[j]), confidence));
+    result.mu.push_back(percentile_interval(mu, std::move(mean[j]), confidence));
+    result.sigma.push_back(percentile_interval(sigma, std::move(sd[j]), confidence));
   }
   return result;
 }

@@ -97,10 +97,10 @@ SobolIndices sobol_indices(const std::vector<double>& y, int k, int n, int resam
 // Requires k >= 1, trajectories >= 2, levels even and >= 2.
 Design morris_design(int k, int trajectories, int levels, std::uint64_t seed);
 
-struct MorrisIndices {
-  std::vector<Interval> mu_star;  // per factor: mean |EE|, with a bootstrap interval
-  std::vector<double> mu;         // per factor: mean EE
-  std::vector<double> sigma;      // per factor: standard deviation of EE (divisor r - 1)
+struct MorrisIndices {            // per factor, each with a bootstrap interval
+  std::vector<Interval> mu_star;  // mean |EE|
+  std::vector<Interval> mu;       // mean EE
+  std::vector<Interval> sigma;    // standard deviation of EE (divisor r - 1)
 };
 
 // Elementary effects from y, one output per row of a design with morris_design's layout. The
@@ -108,8 +108,9 @@ struct MorrisIndices {
 // (x_after,j - x_before,j): the change per unit of the unit cube, so for y = sum c_j x_j every
 // EE_j equals c_j (mu*_j = |c_j|, sigma_j = 0). The design is checked: each step must move exactly
 // one factor by delta = levels / (2 (levels - 1)), each factor once per trajectory.
-// Interval on mu*: percentile bootstrap at `confidence` over trajectories (resampled with
-// replacement `resamples` times; CounterRng(seed, 0), stream "morris/bootstrap").
+// Intervals on mu*, mu and sigma: percentile bootstrap at `confidence` over trajectories (resampled
+// with replacement `resamples` times; CounterRng(seed, 0), stream "morris/bootstrap"; the same
+// resamples for the three).
 MorrisIndices morris_indices(const Design& design, const std::vector<double>& y, int levels,
                              int resamples, double confidence, std::uint64_t seed);
 

@@ -81,16 +81,10 @@ int sensitivity_command(const std::vector<std::string>& args,
     return fmt::format("{:<24} {:<34} {:<26}", sweep.scenarios[s].substr(0, 24),
                        sweep.metrics[m].substr(0, 34), sweep.parameters[j].substr(0, 26));
   };
-  auto row = [&](std::size_t s, std::size_t m, int j, const char* index, double estimate,
-                 const double* interval) {
+  auto row = [&](std::size_t s, std::size_t m, int j, const char* index, const Interval& value) {
     csv.field(sweep.scenarios[s]).comma().field(sweep.metrics[m]).comma();
     csv.field(sweep.parameters[static_cast<std::size_t>(j)]).comma().raw(index).comma();
-    csv.fixed4(estimate).comma();
-    if (interval)
-      csv.fixed4(interval[0]).comma().fixed4(interval[1]);
-    else
-      csv.comma();
-    csv.newline();
+    csv.fixed4(value.estimate).comma().fixed4(value.low).comma().fixed4(value.high).newline();
   };
   for (std::size_t s = 0; s < sweep.scenarios.size(); ++s)
     for (std::size_t m = 0; m < sweep.metrics.size(); ++m) {
@@ -106,9 +100,8 @@ int sensitivity_command(const std::vector<std::string>& args,
         for (int j = 0; j < k; ++j) {
           const Interval& f = ix.first[static_cast<std::size_t>(j)];
           const Interval& t = ix.total[static_cast<std::size_t>(j)];
-          const double fi[2] = {f.low, f.high}, ti[2] = {t.low, t.high};
-          row(s, m, j, "first_order", f.estimate, fi);
-          row(s, m, j, "total", t.estimate, ti);
+          row(s, m, j, "first_order", f);
+          row(s, m, j, "total", t);
           table += fmt::format("{} {:>22} {:>22}\n", names(s, m, static_cast<std::size_t>(j)),
                                cell(f), cell(t));
         }
@@ -117,12 +110,11 @@ int sensitivity_command(const std::vector<std::string>& args,
             morris_indices(morris, y, sweep.morris_levels, resamples, confidence, sweep.seed);
         for (int j = 0; j < k; ++j) {
           const auto jj = static_cast<std::size_t>(j);
-          const double mi[2] = {ix.mu_star[jj].low, ix.mu_star[jj].high};
-          row(s, m, j, "mu_star", ix.mu_star[jj].estimate, mi);
-          row(s, m, j, "mu", ix.mu[jj], nullptr);
-          row(s, m, j, "sigma", ix.sigma[jj], nullptr);
+          row(s, m, j, "mu_star", ix.mu_star[jj]);
+          row(s, m, j, "mu", ix.mu[jj]);
+          row(s, m, j, "sigma", ix.sigma[jj]);
           table += fmt::format("{} {:>22} {:>8.3f} {:>8.3f}\n", names(s, m, jj),
-                               cell(ix.mu_star[jj]), ix.mu[jj], ix.sigma[jj]);
+                               cell(ix.mu_star[jj]), ix.mu[jj].estimate, ix.sigma[jj].estimate);
         }
       }
     }
