@@ -222,3 +222,25 @@ TEST_CASE("a file size limit (SIGXFSZ) is a write error: exit 1, nothing left be
   CHECK(!fs::exists(out));
   CHECK(temporaries(scratch.path()).empty());
 }
+
+TEST_CASE(
+    "SIGINT or SIGTERM mid-sweep exits 128+N and leaves no partial sweep, an old one intact") {
+  Scratch scratch("safety");
+  const fs::path out = scratch.path() / "sweep";
+  const std::string experiment = source_dir() + "/experiments/un_sanctions_after_test.toml";
+  REQUIRE(run_command(binary() + " sweep " + experiment + " --runs 2 --out " + out.string())
+              .exit_code == 0);
+  const std::string design = read_file(out / "design.csv");
+  for (const int sig : {SIGINT, SIGTERM}) {
+    CAPTURE(sig);
+    const pid_t pid = spawn({binary(), "sweep", experiment, "--runs", "100000", "--threads", "1",
+                             "--force", "--out", out.string()});
+    REQUIRE(wait_for_writer(scratch.path()));
+    ::kill(pid, sig);
+    CHECK(wait_exit(pid) == 128 + sig);
+    CHECK(read_file(out / "design.csv") == design);
+    CHECK(fs::exists(out / "manifest.json"));
+    CHECK(read_file(out / "manifest.json").find("\"runs\": 2,") != std::string::npos);
+    CHECK(temporaries(scratch.path()).empty());
+  }
+}
