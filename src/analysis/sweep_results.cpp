@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <set>
 
 #include "core/error.hpp"
 #include "core/limits.hpp"
@@ -52,6 +53,14 @@ int SweepResults::metric_index(const std::string& name) const {
   return index_of(metrics, name);
 }
 
+std::vector<double> SweepResults::means(std::size_t scenario, std::size_t metric) const {
+  const std::size_t stride = scenarios.size() * metrics.size();
+  std::vector<double> out(static_cast<std::size_t>(design_points));
+  for (std::size_t p = 0; p < out.size(); ++p)
+    out[p] = point_means[p * stride + scenario * metrics.size() + metric];
+  return out;
+}
+
 SweepResults read_sweep(const std::string& dir) {
   SweepResults r;
   r.dir = dir;
@@ -73,6 +82,16 @@ SweepResults read_sweep(const std::string& dir) {
     r.parameters = strings(tree, "parameters");
     r.scenarios = strings(tree, "scenarios");
     r.metrics = strings(tree, "metrics");
+    for (const auto* list : {&r.parameters, &r.scenarios, &r.metrics}) {
+      if (list->empty())
+        throw InputError(SourceLoc{manifest, 0, 0},
+                         "expected at least one parameter, scenario "
+                         "and metric");
+      std::set<std::string> seen;
+      for (const auto& name : *list)
+        if (!seen.insert(name).second)
+          throw InputError(SourceLoc{manifest, 0, 0}, "'" + name + "' is listed twice");
+    }
   } catch (const pt::ptree_error& ex) {
     throw InputError(SourceLoc{manifest, 0, 0},
                      std::string("expected the manifest.json of a stancesim sweep: ") + ex.what());
@@ -84,14 +103,13 @@ SweepResults read_sweep(const std::string& dir) {
     const int point = design.require("point");
     std::vector<int> columns;
     for (const auto& p : r.parameters) columns.push_back(design.require(p));
-    r.values.resize(points * k);
     std::size_t row = 0;
     while (design.next()) {
       if (row >= points)
         throw InputError(SourceLoc{design.path(), design.line(), 1},
                          fmt::format("more than the {} points of manifest.json", points));
       design.integer(point, static_cast<std::int64_t>(row), static_cast<std::int64_t>(row));
-      for (std::size_t j = 0; j < k; ++j) r.values[row * k + j] = design.number(columns[j]);
+      for (std::size_t j = 0; j < k; ++j) r.values.push_back(design.number(columns[j]));
       ++row;
     }
     if (row != points)
@@ -99,31 +117,29 @@ SweepResults read_sweep(const std::string& dir) {
                        fmt::format("{} points, but {} in manifest.json", row, points));
   }
   {
-    const double missing = std::numeric_limits<double>::quiet_NaN();
-    r.means.assign(r.scenarios.size(), std::vector<std::vector<double>>(
-                                           r.metrics.size(), std::vector<double>(points, missing)));
     CsvReader in(dir + "/points.csv");
     const int scenario = in.require("scenario"), point = in.require("point"),
               metric = in.require("metric"), mean = in.require("mean");
-    std::size_t rows = 0;
+    const std::size_t ns = r.scenarios.size(), nm = r.metrics.size();
+    std::size_t row = 0;
     while (in.next()) {
-      const int s = r.scenario_index(std::string(in.text(scenario)));
-      const int m = r.metric_index(std::string(in.text(metric)));
-      if (s < 0 || m < 0)
+      const std::size_t p = row / (ns * nm), s = row / nm % ns, m = row % nm;
+      if (p >= points)
         throw InputError(SourceLoc{in.path(), in.line(), 1},
-                         "a scenario or metric that manifest.json does not list");
-      const auto p =
-          static_cast<std::size_t>(in.integer(point, 0, static_cast<std::int64_t>(points) - 1));
-      double& cell = r.means[static_cast<std::size_t>(s)][static_cast<std::size_t>(m)][p];
-      if (!std::isnan(cell))
-        throw InputError(SourceLoc{in.path(), in.line(), 1}, "a point and metric given twice");
-      cell = in.number(mean);
-      ++rows;
+                         "more rows than points x scenarios x metrics of manifest.json");
+      in.integer(point, static_cast<std::int64_t>(p), static_cast<std::int64_t>(p));
+      if (in.text(scenario) != r.scenarios[s] || in.text(metric) != r.metrics[m])
+        throw InputError(SourceLoc{in.path(), in.line(), 1},
+                         fmt::format("expected point {}, scenario '{}', metric '{}' (the order the "
+                                     "sweep writes)",
+                                     p, r.scenarios[s], r.metrics[m]));
+      r.point_means.push_back(in.number(mean));
+      ++row;
     }
-    if (rows != points * r.scenarios.size() * r.metrics.size())
-      throw InputError(SourceLoc{in.path(), 0, 0},
-                       fmt::format("{} rows, expected {} (points x scenarios x metrics)", rows,
-                                   points * r.scenarios.size() * r.metrics.size()));
+    if (row != points * ns * nm)
+      throw InputError(SourceLoc{in.path(), in.line() + 1, 1},
+                       fmt::format("{} rows, expected {} (points x scenarios x metrics)", row,
+                                   points * ns * nm));
   }
   return r;
 }

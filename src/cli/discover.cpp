@@ -75,7 +75,8 @@ int discover_command(const std::vector<std::string>& args,
   }
   const bool is_above = vm.count("above") > 0;
   const double level = is_above ? above : below;
-  const auto& y = sweep.means[static_cast<std::size_t>(s)][static_cast<std::size_t>(m)];
+  const std::vector<double> y =
+      sweep.means(static_cast<std::size_t>(s), static_cast<std::size_t>(m));
   std::vector<char> cases(y.size());
   std::size_t n_cases = 0;
   for (std::size_t i = 0; i < y.size(); ++i) {

@@ -88,7 +88,7 @@ int sensitivity_command(const std::vector<std::string>& args,
   };
   for (std::size_t s = 0; s < sweep.scenarios.size(); ++s)
     for (std::size_t m = 0; m < sweep.metrics.size(); ++m) {
-      const std::vector<double>& y = sweep.means[s][m];
+      const std::vector<double> y = sweep.means(s, m);
       if (std::all_of(y.begin(), y.end(), [&](double v) { return v == y.front(); })) {
         fmt::print(stderr, "{} / {}: the metric is the same at every point: no indices\n",
                    sweep.scenarios[s], sweep.metrics[m]);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <set>
@@ -26,8 +27,10 @@ namespace stancesim {
 
 namespace {
 
+// low + u (high - low) can land an ulp beyond high (0.2 + 3 * 0.8 / 3 = 1.0000000000000002),
+// which a parameter declared up to high refuses: values are clamped to the range's ends.
 double scaled(const ExperimentParameter& p, double u) {
-  if (!p.integer) return p.low + u * (p.high - p.low);
+  if (!p.integer) return std::clamp(p.low + u * (p.high - p.low), p.low, p.high);
   return std::min(p.high, p.low + std::floor(u * (p.high - p.low + 1)));
 }
 
@@ -142,7 +145,8 @@ SweepDesign build_design(const Experiment& e) {
         if (!p.values.empty())
           v = p.values[static_cast<std::size_t>(level)];
         else
-          v = n == 1 ? p.low + 0.5 * (p.high - p.low) : p.low + level * (p.high - p.low) / (n - 1);
+          v = n == 1 ? p.low + 0.5 * (p.high - p.low)
+                     : std::clamp(p.low + level * (p.high - p.low) / (n - 1), p.low, p.high);
         if (p.integer) v = std::round(v);
       } else {
         v = scaled(p, u);

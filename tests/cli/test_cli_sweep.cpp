@@ -271,3 +271,63 @@ TEST_CASE("every example experiment of experiments/ sweeps, and its analysis run
   }
   CHECK(designs == std::set<std::string>{"grid", "lhs", "morris", "sobol"});
 }
+
+TEST_CASE("a grid or a unit coordinate of 1 never oversteps the range's ends (regression)") {
+  // 0.2 + 3 * (1.0 - 0.2) / 3 is 1.0000000000000002 in floating point: the last level of a grid
+  // up to a parameter's declared maximum was refused mid-sweep, after --dry-run accepted it.
+  Scratch scratch("sweep");
+  copy_mini(scratch.path());
+  fs::create_directories(scratch.path() / "experiments");
+  const fs::path file = scratch.path() / "experiments" / "x.toml";
+  std::string text = experiment("design = \"grid\"\n");
+  text.replace(text.find("path = \"actor.alpha.lambda\""), 27,
+               "path = \"rule.r_flag.probability\"");
+  text.replace(text.find("low = 0.5\nhigh = 4.0\n"), 20, "low = 0.2\nhigh = 1.0\nlevels = 4\n");
+  text.replace(text.find("high = 2.0\n"), 11, "high = 2.0\nlevels = 2\n");
+  write_file(file, text);
+  const auto r = run_command(binary() + " sweep " + file.string() + " --out " +
+                             (scratch.path() / "out").string());
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  const auto design = lines(read_file(scratch.path() / "out" / "design.csv"));
+  CHECK(design.back() == "7,2,1");
+}
+
+TEST_CASE("reading a sweep back refuses repeated names and allocates only for rows it reads") {
+  // A 2 KB manifest once made read_sweep allocate 2.4 GB: it sized its buffers from the
+  // manifest's design_points x parameters before reading a row (found by fuzz_sweep_results).
+  Scratch scratch("sweep");
+  const fs::path dir = scratch.path() / "s";
+  fs::create_directories(dir);
+  auto manifest = [&](const std::string& parameters) {
+    write_file(dir / "manifest.json",
+               "{\"command\": \"sweep\", \"experiment\": \"e\", \"design\": \"lhs\", "
+               "\"design_points\": 1000000, \"base_points\": 0, \"morris_levels\": 0, "
+               "\"parameters\": [" +
+                   parameters +
+                   "], \"seed\": 1, \"runs\": 2, \"scenarios\": [\"s\"], \"metrics\": [\"m\"]}\n");
+  };
+  std::string same, distinct, header = "point";
+  for (int i = 0; i < 300; ++i) {
+    same += std::string(i ? ", " : "") + "\"a\"";
+    distinct += std::string(i ? ", " : "") + "\"p" + std::to_string(i) + "\"";
+    header += ",p" + std::to_string(i);
+  }
+  manifest(same);
+  write_file(dir / "design.csv", "point,a\n");
+  write_file(dir / "points.csv", "scenario,point,metric,runs,mean,sd,ci_low,ci_high\n");
+  const std::string discover = binary() + " discover " + dir.string() +
+                               " --metric m --above 0 --out " + (scratch.path() / "d").string();
+  const auto repeated = run_command(discover);
+  CHECK(repeated.exit_code == 2);
+  CHECK(repeated.output.find("'a' is listed twice") != std::string::npos);
+  manifest(distinct);
+  write_file(dir / "design.csv", header + "\n");
+#ifndef STANCESIM_SANITIZED  // the sanitizers reserve far more address space than this limit
+  const auto short_design = run_command("ulimit -v 400000; " + discover);
+#else
+  const auto short_design = run_command(discover);
+#endif
+  CHECK(short_design.exit_code == 2);
+  CHECK(short_design.output.find("0 points, but 1000000 in manifest.json") != std::string::npos);
+}
