@@ -2,7 +2,8 @@
 # Builds the libFuzzer targets of tests/fuzz/ with clang-14 and runs each for a bounded time.
 # Usage: bash scripts/fuzz.sh [SECONDS] [TARGET...]
 #   SECONDS   fuzzing time per target (default 60)
-#   TARGET    fuzz_scenario fuzz_model fuzz_condition fuzz_results (default: all four, in turn)
+#   TARGET    fuzz_scenario fuzz_model fuzz_condition fuzz_results fuzz_experiment
+#             fuzz_sweep_results (default: all six, in turn)
 # First replays tests/fuzz/regressions/<target>/* (each must now run clean), then fuzzes each
 # target from a fresh copy of its seed corpus (tests/fuzz/make_corpus.py). Exits 1 on any crash,
 # sanitizer report, leak, timeout (-timeout=10) or out-of-memory (-rss_limit_mb=2048), printing the
@@ -19,7 +20,7 @@ root=$(pwd)
 seconds=${1:-60}
 [[ $seconds =~ ^[0-9]+$ ]] || { echo "fuzz.sh: SECONDS must be a whole number, got '$seconds'" >&2; exit 2; }
 shift $(($# > 0 ? 1 : 0))
-all_targets=(fuzz_scenario fuzz_model fuzz_condition fuzz_results)
+all_targets=(fuzz_scenario fuzz_model fuzz_condition fuzz_results fuzz_experiment fuzz_sweep_results)
 targets=("$@")
 ((${#targets[@]})) || targets=("${all_targets[@]}")
 for t in "${targets[@]}"; do
@@ -74,6 +75,12 @@ for t in "${targets[@]}"; do
   dict="$root/tests/fuzz/toml.dict"
   [ "$t" = fuzz_condition ] && dict="$root/tests/fuzz/condition.dict"
   [ "$t" = fuzz_results ] && dict="$root/tests/fuzz/results.dict"
+  [ "$t" = fuzz_sweep_results ] && dict="$root/tests/fuzz/sweep_results.dict"
+  # libFuzzer takes one dictionary: the experiment format's words on top of toml.dict.
+  if [ "$t" = fuzz_experiment ]; then
+    dict="$work/fuzz_experiment.dict"
+    cat "$root/tests/fuzz/toml.dict" "$root/tests/fuzz/experiment.dict" >"$dict"
+  fi
   art="$work/artifacts/$t"
   mkdir -p "$art"
 

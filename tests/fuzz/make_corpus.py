@@ -3,8 +3,8 @@
 
 usage: make_corpus.py OUT_DIR [SOURCE_DIR]
 
-Writes OUT_DIR/<target>/ for fuzz_scenario, fuzz_model, fuzz_condition and fuzz_results (an
-existing OUT_DIR/<target>/ is emptied first), from:
+Writes OUT_DIR/<target>/ for fuzz_scenario, fuzz_model, fuzz_condition, fuzz_results,
+fuzz_experiment and fuzz_sweep_results (an existing OUT_DIR/<target>/ is emptied first), from:
   fuzz_scenario   scenarios/*.toml, tests/data/bad_scenarios/*.toml, tests/data/mini/scenarios/*.toml
   fuzz_model      every file of model/ and tests/data/mini/model/, with the first byte naming the
                   file and the base model as fuzz_model.cpp reads it; plus the mini model's
@@ -12,6 +12,8 @@ existing OUT_DIR/<target>/ is emptied first), from:
   fuzz_condition  every `when = "..."` of model/, scenarios/ and tests/data/, and the conditions
                   of tests/model/test_expr.cpp
   fuzz_results    the hand-made seeds only (tests/fuzz/seeds/results)
+  fuzz_experiment experiments/*.toml
+  fuzz_sweep_results  the hand-made seeds only (tests/fuzz/seeds/sweep_results)
 and, for every target, tests/fuzz/seeds/<kind>/. Regressions (tests/fuzz/regressions/) are not
 seeds: scripts/fuzz.sh replays them separately.
 """
@@ -92,13 +94,18 @@ def main():
             cond = re.sub(r'\bx\b', "nk_theatre", c_unescape(lit))
             put("fuzz_condition", re.sub(r'\by\b', "cn_support_ru", cond))
 
+    # fuzz_experiment
+    for f in sorted(src.glob("experiments/*.toml")):
+        put("fuzz_experiment", f.read_bytes())
+
     # hand-picked seeds of every target
-    for kind in ["scenario", "model", "condition", "results"]:
+    for kind in ["scenario", "model", "condition", "results", "experiment", "sweep_results"]:
         for f in sorted((seeds / kind).glob("*")):
             if f.is_file():
                 put("fuzz_" + kind, f.read_bytes())
 
-    for target in ["fuzz_scenario", "fuzz_model", "fuzz_condition", "fuzz_results"]:
+    for target in ["fuzz_scenario", "fuzz_model", "fuzz_condition", "fuzz_results",
+                   "fuzz_experiment", "fuzz_sweep_results"]:
         d = out / target
         if d.exists():
             shutil.rmtree(d)
