@@ -101,6 +101,12 @@ Decider::Decider(const CompiledModel& model)
     prev_target_track_[i].resize(static_cast<std::size_t>(n_options(m_.actors[i])));
   }
   final_.resize(na_);
+  log_keep_.resize(m_.leverage.size());
+  log_keep_done_.resize(m_.leverage.size());
+  for (std::size_t li = 0; li < m_.leverage.size(); ++li) {
+    log_keep_[li].resize(m_.leverage[li].damping.size());
+    log_keep_done_[li].resize(m_.leverage[li].damping.size());
+  }
   xc_.resize(m_.n);
   // Term scratch, sized for the largest term.
   std::size_t max_inputs = 1, max_keys = 1, max_resp = 1;
@@ -130,6 +136,16 @@ const std::vector<double>& Decider::target(int actor) {
 
 void Decider::decide(const DecisionInputs& in) {
   in_ = &in;
+  // Last week's target policies are usually the ones computed here last week, whose marginals
+  // are still at hand: the same function of the same numbers, so they are reused.
+  for (std::size_t a = 0; a < na_; ++a) {
+    const std::size_t l = static_cast<std::size_t>(m_.actors[a].depth - 1);
+    const std::vector<double>& last = policy_[1][l][a];
+    if (policy_done_[1][l][a] && in.target_prev[a] == last)
+      prev_target_track_[a] = policy_track_[l][a];
+    else
+      track_marginals(static_cast<int>(a), in.target_prev[a].data(), prev_target_track_[a].data());
+  }
   for (int l = 0; l < kMaxDepth; ++l) {
     std::fill(eu_done_[l].begin(), eu_done_[l].end(), 0);
     for (auto& done : policy_done_) std::fill(done[l].begin(), done[l].end(), 0);
@@ -138,10 +154,9 @@ void Decider::decide(const DecisionInputs& in) {
     std::fill(plain_mean_done_[l].begin(), plain_mean_done_[l].end(), 0);
   }
   for (auto& done : range_done_) std::fill(done.begin(), done.end(), 0);
-  for (std::size_t a = 0; a < na_; ++a) {
+  for (auto& done : log_keep_done_) std::fill(done.begin(), done.end(), 0);
+  for (std::size_t a = 0; a < na_; ++a)
     track_marginals(static_cast<int>(a), in.sigma_prev[a].data(), prev_track_[a].data());
-    track_marginals(static_cast<int>(a), in.target_prev[a].data(), prev_target_track_[a].data());
-  }
   forecast();
   own_costs();
   for (std::size_t a = 0; a < na_; ++a)
@@ -264,17 +279,16 @@ void Decider::add_term(int level, int actor, int k, double* eu, double* ex) {
   const bool linear = term.feature.shape == Shape::linear;
   const std::size_t nr = term.responders.size();
 
+  // Each responder's span over all its options first: it decides which way the expectation is
+  // taken below, and each way needs only part of the responders' per-class data.
   for (std::size_t r = 0; r < nr; ++r) {
     Slot& slot = slots_[r];
     slot.actor = term.responders[r];
     const Channel& ch = m_.channel(actor, slot.actor);
     slot.channel = level >= 2 && !ch.empty() ? &ch : nullptr;
     slot.classes = slot.channel ? ch.classes.size : 1;
-    const std::size_t classes = static_cast<std::size_t>(slot.classes);
     slot.entries.built = false;
     slot.full.built = false;
-    slot.mean.resize(classes * ni);
-    slot.z.resize(classes);
     slot.range_lo.resize(ni);
     slot.range_hi.resize(ni);
     const double* lo = range(f, slot.actor, false);
@@ -283,35 +297,47 @@ void Decider::add_term(int level, int actor, int k, double* eu, double* ex) {
       slot.range_lo[i] = lo[inputs[i].first];
       slot.range_hi[i] = hi[inputs[i].first];
     }
-    for (int c = 0; c < slot.classes; ++c) {
-      const View v = view(level, actor, slot.actor, c);
-      double* mean = &slot.mean[static_cast<std::size_t>(c) * ni];
-      double z = 0;
-      for (std::size_t i = 0; i < ni; ++i) {
-        mean[i] = v.mean[inputs[i].first];
-        z += inputs[i].second * mean[i];
+  }
+  const bool closed_form = piecewise_linear(term, actor, mu);
+  // A linear term that a bound may bind is enumerated from the views themselves, key by key.
+  if (closed_form || !linear)
+    for (std::size_t r = 0; r < nr; ++r) {
+      Slot& slot = slots_[r];
+      const std::size_t classes = static_cast<std::size_t>(slot.classes);
+      if (closed_form) {
+        // Each class's contribution to the argument, at the responder's mean shifts.
+        slot.z.resize(classes);
+        for (int c = 0; c < slot.classes; ++c) {
+          const View v = view(level, actor, slot.actor, c);
+          double z = 0;
+          for (std::size_t i = 0; i < ni; ++i) z += inputs[i].second * v.mean[inputs[i].first];
+          slot.z[static_cast<std::size_t>(c)] = z;
+        }
+        continue;
       }
-      slot.z[static_cast<std::size_t>(c)] = z;
-      if (linear) continue;
       // The enumerated tracks' part is summed over exactly; the mean keeps the rest.
       const Projection& proj = term.enumerated[static_cast<std::size_t>(slot.actor)];
       build_entries(term, proj, slot, slot.entries);
-      const double* prob = entry_probabilities(proj, slot, slot.entries, c, v);
-      for (int q = 0; q < slot.entries.n; ++q)
-        for (std::size_t i = 0; i < ni; ++i)
-          mean[i] -= prob[q] * slot.entries.delta[static_cast<std::size_t>(q) * ni + i];
-    }
-    if (linear) continue;
-    // The span of the enumerated entries per input (the same for every key below).
-    slot.entry_lo.assign(ni, INFINITY);
-    slot.entry_hi.assign(ni, -INFINITY);
-    for (int q = 0; q < slot.entries.n; ++q)
-      for (std::size_t i = 0; i < ni; ++i) {
-        const double d = slot.entries.delta[static_cast<std::size_t>(q) * ni + i];
-        slot.entry_lo[i] = std::min(slot.entry_lo[i], d);
-        slot.entry_hi[i] = std::max(slot.entry_hi[i], d);
+      slot.mean.resize(classes * ni);
+      for (int c = 0; c < slot.classes; ++c) {
+        const View v = view(level, actor, slot.actor, c);
+        double* mean = &slot.mean[static_cast<std::size_t>(c) * ni];
+        for (std::size_t i = 0; i < ni; ++i) mean[i] = v.mean[inputs[i].first];
+        const double* prob = entry_probabilities(slot, slot.entries, c, v);
+        for (int q = 0; q < slot.entries.n; ++q)
+          for (std::size_t i = 0; i < ni; ++i)
+            mean[i] -= prob[q] * slot.entries.delta[static_cast<std::size_t>(q) * ni + i];
       }
-  }
+      // The span of the enumerated entries per input (the same for every key below).
+      slot.entry_lo.assign(ni, INFINITY);
+      slot.entry_hi.assign(ni, -INFINITY);
+      for (int q = 0; q < slot.entries.n; ++q)
+        for (std::size_t i = 0; i < ni; ++i) {
+          const double d = slot.entries.delta[static_cast<std::size_t>(q) * ni + i];
+          slot.entry_lo[i] = std::min(slot.entry_lo[i], d);
+          slot.entry_hi[i] = std::max(slot.entry_hi[i], d);
+        }
+    }
 
   const std::size_t n_own = term.moving[static_cast<std::size_t>(actor)].tracks.size();
   const int* own_options = term.key_options[variant].data();
@@ -319,7 +345,7 @@ void Decider::add_term(int level, int actor, int k, double* eu, double* ex) {
   auto class_of = [&](int q, std::size_t r) {
     return slots_[r].channel ? key_classes[static_cast<std::size_t>(q) * nr + r] : 0;
   };
-  if (piecewise_linear(term, actor, mu)) {
+  if (closed_form) {
     // No input can reach a bound and the argument stays on one linear piece of the shape: the
     // value is the forecast's plus each option's and each responder class's contribution.
     double z0 = term.feature.offset;
@@ -360,7 +386,7 @@ void Decider::add_term(int level, int actor, int k, double* eu, double* ex) {
           build_entries(term, proj, slot, slot.full);
           lists_[r] = &slot.full;
           list_prob_[r] =
-              entry_probabilities(proj, slot, slot.full, cls, view(level, actor, slot.actor, cls));
+              entry_probabilities(slot, slot.full, cls, view(level, actor, slot.actor, cls));
         }
         value = enumerate(term, base_own_.data(), true);
       } else {
@@ -502,20 +528,36 @@ void Decider::build_entries(const CompiledTerm& term, const Projection& proj, Sl
       ++e.n;
     }
   }
+  // Each joint option's entry, looked up directly by entry_probabilities (once per class).
+  e.of_joint.resize(static_cast<std::size_t>(b.n_joint));
+  for (int j = 0; j < b.n_joint; ++j)
+    e.of_joint[static_cast<std::size_t>(j)] =
+        e.of_projected[static_cast<std::size_t>(proj.of_joint[static_cast<std::size_t>(j)])];
   e.prob.assign(static_cast<std::size_t>(slot.classes) * static_cast<std::size_t>(e.n), 0.0);
   e.prob_done.assign(static_cast<std::size_t>(slot.classes), 0);
   e.built = true;
 }
 
 // The probability of each entry under the responder's policy in a class.
-const double* Decider::entry_probabilities(const Projection& proj, Slot& slot, Slot::Entries& e,
-                                           int cls, const View& v) {
+const double* Decider::entry_probabilities(Slot& slot, Slot::Entries& e, int cls, const View& v) {
   double* prob = &e.prob[static_cast<std::size_t>(cls) * static_cast<std::size_t>(e.n)];
   if (e.prob_done[static_cast<std::size_t>(cls)]) return prob;
   const CompiledActor& b = m_.actors[static_cast<std::size_t>(slot.actor)];
-  for (int j = 0; j < b.n_joint; ++j)
-    prob[e.of_projected[static_cast<std::size_t>(proj.of_joint[static_cast<std::size_t>(j)])]] +=
-        v.joint[j];
+  // Each entry's probability is summed over the joint options in their order, as before; the
+  // running sum stays in a register while consecutive options share an entry (they often do)
+  // instead of going through memory at every option.
+  const int* entry = e.of_joint.data();
+  int current = entry[0];
+  double sum = prob[current];
+  for (int j = 0; j < b.n_joint; ++j) {
+    if (entry[j] != current) {
+      prob[current] = sum;
+      current = entry[j];
+      sum = prob[current];
+    }
+    sum += v.joint[j];
+  }
+  prob[current] = sum;
   e.prob_done[static_cast<std::size_t>(cls)] = 1;
   return prob;
 }
@@ -523,6 +565,10 @@ const double* Decider::entry_probabilities(const Projection& proj, Slot& slot, S
 // E[shape(offset + sum w_v clamp(base_v + responders' shifts))] over the product of the
 // responders' entries (lists_, list_prob_). Without a bound in reach each entry adds a fixed
 // amount to the argument; otherwise every input is clamped to its bounds.
+//
+// The first responder's entries vary fastest and its part of every sum is added first, so that
+// part (base plus its shifts, or z0 plus its contribution) is computed once per entry, not once
+// per combination; the other responders' parts are then added in the same order as always.
 double Decider::enumerate(const CompiledTerm& term, const double* base, bool clamp) {
   const auto& inputs = term.feature.inputs;
   const std::size_t ni = inputs.size();
@@ -532,27 +578,42 @@ double Decider::enumerate(const CompiledTerm& term, const double* base, bool cla
   double z0 = term.feature.offset;
   if (!clamp)
     for (std::size_t i = 0; i < ni; ++i) z0 += inputs[i].second * base[i];
+  const Slot::Entries* first = nr > 0 ? lists_[0] : nullptr;
+  const std::size_t n0 = first ? static_cast<std::size_t>(first->n) : 1;
+  first_.resize(n0 * (clamp ? ni : 1));
+  for (std::size_t q = 0; q < n0; ++q) {
+    if (clamp)
+      for (std::size_t i = 0; i < ni; ++i)
+        first_[q * ni + i] = first ? base[i] + first->delta[q * ni + i] : base[i];
+    else
+      first_[q] = first ? z0 + first->z[q] : z0;
+  }
   double total = 0;
   for (;;) {
-    double p = 1, z = z0;
-    for (std::size_t r = 0; r < nr; ++r) p *= list_prob_[r][index[r]];
-    if (p > 0) {
+    for (std::size_t q = 0; q < n0; ++q) {
+      // 1 times the first probability is that probability exactly.
+      double p = first ? list_prob_[0][q] : 1.0;
+      for (std::size_t r = 1; r < nr; ++r) p *= list_prob_[r][index[r]];
+      if (!(p > 0)) continue;
+      double z;
       if (clamp) {
+        z = z0;
         for (std::size_t i = 0; i < ni; ++i) {
-          double x = base[i];
-          for (std::size_t r = 0; r < nr; ++r)
+          double x = first_[q * ni + i];
+          for (std::size_t r = 1; r < nr; ++r)
             x += lists_[r]->delta[static_cast<std::size_t>(index[r]) * ni + i];
           const int v = inputs[i].first;
           z += inputs[i].second * std::clamp(x, m_.lo(v), m_.hi(v));
         }
       } else {
-        for (std::size_t r = 0; r < nr; ++r) z += lists_[r]->z[static_cast<std::size_t>(index[r])];
+        z = first_[q];
+        for (std::size_t r = 1; r < nr; ++r) z += lists_[r]->z[static_cast<std::size_t>(index[r])];
       }
       total += p * apply_shape(term.feature.shape, z);
     }
-    std::size_t r = 0;
+    std::size_t r = 1;
     while (r < nr && ++index[r] == lists_[r]->n) index[r++] = 0;
-    if (r == nr) break;
+    if (r >= nr) break;
   }
   return total;
 }
@@ -586,32 +647,37 @@ Decider::View Decider::response(int level, int anticipator, int responder, int c
   const CompiledActor& b = m_.actors[static_cast<std::size_t>(responder)];
   const std::size_t nb = static_cast<std::size_t>(b.n_joint);
   const std::size_t ri = static_cast<std::size_t>(responder);
+  const std::size_t nopt = static_cast<std::size_t>(b.n_options);
+  double* sigma = nullptr;
+  double* track = nullptr;
+  double* mean = nullptr;
+  if (!ch.empty()) {
+    sigma = &response_[l][pair][static_cast<std::size_t>(cls) * nb];
+    track = &response_track_[l][pair][static_cast<std::size_t>(cls) * nopt];
+    mean = &response_mean_[l][pair][static_cast<std::size_t>(cls) * static_cast<std::size_t>(m_.n)];
+    // Asked once per term, responder and class: answered from the cache before anything else.
+    if (response_done_[l][pair][static_cast<std::size_t>(cls)]) return {sigma, track, mean};
+  }
   const double* base =
       level == 2 ? in_->target_prev[ri].data() : policy_at(level - 1, responder, true).data();
   const double* base_track =
       level == 2 ? prev_target_track_[ri].data() : policy_track_[l - 1][ri].data();
   if (ch.empty()) {
-    std::vector<double>& mean = plain_mean_[l][pair];
+    std::vector<double>& plain = plain_mean_[l][pair];
     if (!plain_mean_done_[l][pair]) {
-      mean_shift(a.forecast, responder, base_track, mean.data());
+      mean_shift(a.forecast, responder, base_track, plain.data());
       plain_mean_done_[l][pair] = 1;
     }
-    return {base, base_track, mean.data()};
+    return {base, base_track, plain.data()};
   }
-  const std::size_t nopt = static_cast<std::size_t>(b.n_options);
-  double* sigma = &response_[l][pair][static_cast<std::size_t>(cls) * nb];
-  double* track = &response_track_[l][pair][static_cast<std::size_t>(cls) * nopt];
-  double* mean =
-      &response_mean_[l][pair][static_cast<std::size_t>(cls) * static_cast<std::size_t>(m_.n)];
-  if (response_done_[l][pair][static_cast<std::size_t>(cls)]) return {sigma, track, mean};
   const int rep = ch.classes.representative[static_cast<std::size_t>(cls)];
   const int now = in_->current[static_cast<std::size_t>(anticipator)];
   // Log-weight per response key.
   weights_.assign(ch.response_rep.size(), 0.0);
   for (const int li : ch.leverages) {
     const CompiledLeverage& lev = m_.leverage[static_cast<std::size_t>(li)];
-    const double shift_log = std::log1p(-damping(lev, a.option(rep, lev.track))) -
-                             std::log1p(-damping(lev, a.option(now, lev.track)));
+    const double shift_log =
+        log_keep(li, a.option(rep, lev.track)) - log_keep(li, a.option(now, lev.track));
     for (std::size_t key = 0; key < weights_.size(); ++key)
       weights_[key] +=
           shift_log * lev.escalatory_count[static_cast<std::size_t>(ch.response_rep[key])];
@@ -728,10 +794,10 @@ const std::vector<double>& Decider::policy_at(int level, int actor, bool target)
     const CompiledLeverage& lev = m_.leverage[static_cast<std::size_t>(li)];
     const int option = m_.actors[static_cast<std::size_t>(lev.actor)].option(
         in_->current[static_cast<std::size_t>(lev.actor)], lev.track);
-    const double log_keep = std::log1p(-damping(lev, option));
+    const double keep = log_keep(li, option);
     for (int j = 0; j < a.n_joint; ++j)
       sigma[static_cast<std::size_t>(j)] +=
-          log_keep * lev.escalatory_count[static_cast<std::size_t>(j)];
+          keep * lev.escalatory_count[static_cast<std::size_t>(j)];
   }
   for (std::size_t t = 0; t < a.tracks.size(); ++t) {
     const int pin = in_->pins[static_cast<std::size_t>(a.tracks[t].slot)];
@@ -782,6 +848,17 @@ void Decider::non_finite(int level, int actor, int joint) {
                        "(model/README.md, Ranges)");
 }
 
+// log(1 - d) of a leverage option this week, computed once a week (responses and policies all
+// ask for it).
+double Decider::log_keep(int leverage, int option) {
+  const std::size_t li = static_cast<std::size_t>(leverage), o = static_cast<std::size_t>(option);
+  if (!log_keep_done_[li][o]) {
+    log_keep_[li][o] = std::log1p(-damping(m_.leverage[li], option));
+    log_keep_done_[li][o] = 1;
+  }
+  return log_keep_[li][o];
+}
+
 double Decider::damping(const CompiledLeverage& l, int option) const {
   return std::min(l.max_damping,
                   l.damping[static_cast<std::size_t>(option)] * std::max(0.0, in_->x(l.variable)));
@@ -795,11 +872,11 @@ void Decider::explain(int actor, double* out) {
     const CompiledLeverage& lev = m_.leverage[static_cast<std::size_t>(li)];
     const int option = m_.actors[static_cast<std::size_t>(lev.actor)].option(
         in_->current[static_cast<std::size_t>(lev.actor)], lev.track);
-    const double log_keep = std::log1p(-damping(lev, option));
+    const double keep = log_keep(li, option);
     if (a.lambda > 0)
       for (int j = 0; j < a.n_joint; ++j)
         out[static_cast<std::size_t>(j) * np_ + static_cast<std::size_t>(m_.damping_priority)] +=
-            log_keep * lev.escalatory_count[static_cast<std::size_t>(j)] / a.lambda;
+            keep * lev.escalatory_count[static_cast<std::size_t>(j)] / a.lambda;
   }
 }
 

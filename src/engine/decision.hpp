@@ -91,6 +91,7 @@ class Decider {
       int n = 0;
       std::vector<double> delta, z, prob;  // n x inputs; n; classes x n
       std::vector<int> of_projected;
+      std::vector<int> of_joint;    // per joint option of the responder: its entry
       std::vector<char> prob_done;  // per class
       bool built = false;
     } entries, full;
@@ -108,14 +109,14 @@ class Decider {
   bool piecewise_linear(const CompiledTerm& term, int actor, const double* mu);
   void build_entries(const CompiledTerm& term, const Projection& proj, Slot& slot,
                      Slot::Entries& e);
-  const double* entry_probabilities(const Projection& proj, Slot& slot, Slot::Entries& e, int cls,
-                                    const View& v);
+  const double* entry_probabilities(Slot& slot, Slot::Entries& e, int cls, const View& v);
   double enumerate(const CompiledTerm& term, const double* base, bool clamp);
   View view(int level, int anticipator, int responder, int cls);
   View response(int level, int anticipator, int responder, int cls);
   void class_forecast(const Channel& channel, int cls);
   const std::vector<double>& policy_at(int level, int actor, bool target);
   double damping(const CompiledLeverage& l, int option) const;
+  double log_keep(int leverage, int option);
   // Throws RuntimeFailure naming the actor, week, option and the likely cause.
   [[noreturn]] void non_finite(int level, int actor, int joint);
   void track_marginals(int actor, const double* joint, double* track) const;
@@ -150,14 +151,17 @@ class Decider {
   std::vector<std::vector<double>> plain_mean_[kMaxDepth];  // per pair: n
   std::vector<char> plain_mean_done_[kMaxDepth];
   std::vector<std::vector<double>> prev_track_, prev_target_track_;
-  std::vector<std::vector<double>> final_;  // per actor: the week's policy
+  std::vector<std::vector<double>> final_;     // per actor: the week's policy
+  std::vector<std::vector<double>> log_keep_;  // per leverage and option: log(1 - d) this week
+  std::vector<std::vector<char>> log_keep_done_;
   // Scratch for term expectations (term evaluation never recurses).
   std::vector<Slot> slots_;
   std::vector<double> key_values_, base_own_, base_, weights_, z_option_, explain_eu_;
   std::vector<const Slot::Entries*> lists_;  // per responder: its entries for this key
   std::vector<const double*> list_prob_;     // per responder: their probabilities
   std::vector<int> index_;
-  Eigen::VectorXd xc_;  // a class forecast (the anticipator's options on its rule tracks)
+  std::vector<double> first_;  // enumerate: the first responder's part per entry
+  Eigen::VectorXd xc_;         // a class forecast (the anticipator's options on its rule tracks)
   std::vector<int> levels_c_;
 };
 
