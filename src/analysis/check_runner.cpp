@@ -38,6 +38,15 @@ class KeptMetricsSink : public RunSink {
 };
 }  // namespace
 
+std::size_t count_ensembles(const std::vector<Check>& checks) {
+  std::set<std::tuple<std::string, std::vector<std::string>, int>> ensembles;
+  for (const auto& c : checks) {
+    ensembles.insert({c.scenario, c.views, c.steps});
+    if (!c.reference.empty()) ensembles.insert({c.reference, c.reference_views, c.steps});
+  }
+  return ensembles.size();
+}
+
 WindowedOutcomes run_for_checks(const std::vector<Check>& checks, const CheckRunConfig& config) {
   // One ensemble per (scenario, views, horizon): its file, the windows the checks read, the
   // checks that need it (for messages).
@@ -112,6 +121,7 @@ WindowedOutcomes run_for_checks(const std::vector<Check>& checks, const CheckRun
     }
     KeptMetricsSink sink(kept, results);
     run_plan(model, plan, options, {&sink});
+    if (config.ensemble_done) config.ensemble_done();
     for (std::size_t w = 0; w < windows.size(); ++w)
       out[EnsembleKey{run.name, run.views, run.steps, windows[w]}] = std::move(results[w]);
   }

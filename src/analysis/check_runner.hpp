@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -20,7 +21,11 @@ struct CheckRunConfig {
   // PATH=VALUE for a variant of the model (robustness sets, null models), applied before each
   // scenario's views and overrides.
   std::vector<std::string> model_sets;
+  std::function<void()> ensemble_done;  // after each ensemble (progress), calling thread
 };
+
+// How many ensembles run_for_checks runs for these checks (one per scenario, views and horizon).
+std::size_t count_ensembles(const std::vector<Check>& checks);
 
 // One paired ensemble per scenario the checks name; per-run outcomes for every window they use.
 WindowedOutcomes run_for_checks(const std::vector<Check>& checks, const CheckRunConfig& config);

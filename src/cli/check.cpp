@@ -17,6 +17,7 @@
 #include "output/csv.hpp"
 #include "output/output_folder.hpp"
 #include "run/plan.hpp"
+#include "run/progress.hpp"
 #include "run/results.hpp"
 
 namespace po = boost::program_options;
@@ -60,7 +61,6 @@ RobustnessText robustness(const std::vector<Check>& checks, const ModelSpec& spe
   for (const auto& p : parameters) sets_csv.comma().raw(p.path);
   sets_csv.newline();
   results_csv.raw("set,check,observed,ci_low,ci_high,passed\n");
-  const bool tty = ::isatty(2);
   for (int s = 0; s < k; ++s) {
     const ParameterSet& set = sets[static_cast<std::size_t>(s)];
     CheckRunConfig config = base;
@@ -86,9 +86,7 @@ RobustnessText robustness(const std::vector<Check>& checks, const ModelSpec& spe
           .fixed4(r.ci_low);
       results_csv.comma().fixed4(r.ci_high).comma().raw(r.passed ? "true" : "false").newline();
     }
-    if (tty) fmt::print(stderr, "\rrobustness: parameter set {}/{}", s + 1, k);
   }
-  if (tty) fmt::print(stderr, "\n");
   RobustnessText out;
   CsvBuffer summary;
   summary.raw("check,scenario,reference,n_sets,share_passed,claims\n");
@@ -171,6 +169,7 @@ int check_command(const std::vector<std::string>& args) {
       ("force", "replace an existing output folder")
       ("model", po::value(&model_dir)->default_value(model_dir), "model folder (claims, robustness parameters)")
       ("null-models", "also run every check on null models (each deciding actor, and all of them, frozen or choosing at random) and report the suite's power")
+      ("quiet", "no progress on stderr")
       ("robustness", po::value(&robustness_sets)->default_value(0), "also run K parameter sets (Latin hypercube)")
       ("robustness-runs", po::value(&robustness_runs)->default_value(robustness_runs), "runs per scenario per set");
   // clang-format on
@@ -199,6 +198,14 @@ int check_command(const std::vector<std::string>& args) {
   CheckRunConfig config;
   config.request = request;
   config.model_dir = model_dir;
+  // Progress in ensembles: the checks' own, then each null model's, then each robustness set's.
+  const std::size_t per_pass = count_ensembles(checks);
+  const std::size_t passes = 1 + (vm.count("null-models") ? null_models(spec).size() : 0) +
+                             static_cast<std::size_t>(robustness_sets);
+  Progress progress("check", static_cast<std::int64_t>(per_pass * passes), "ensembles",
+                    vm.count("quiet") > 0);
+  std::int64_t ensembles = 0;
+  config.ensemble_done = [&] { progress.update(++ensembles); };
   const WindowedOutcomes outcomes = run_for_checks(checks, config);
   std::vector<CheckResult> results;
   for (const auto& c : checks) results.push_back(evaluate(c, outcomes));
@@ -219,20 +226,23 @@ int check_command(const std::vector<std::string>& args) {
     power = null_power(results, null_names, powerless);
   }
 
+  RobustnessText robust;
+  if (robustness_sets > 0)
+    robust = robustness(checks, spec, robustness_sets, static_cast<int>(robustness_runs), config);
+  progress.finish();  // before the tables, on the same terminal
+
   const fs::path& tmp = folder.path();
   std::vector<std::string> written = {"checks.csv"};
   write_file(tmp / "checks.csv", checks_csv(results, null_names));
   std::cout << fmt::format("{} checks, {} runs per scenario, seed {}\n", checks.size(), runs, seed)
             << checks_table(results, null_names) << power;
   if (robustness_sets > 0) {
-    const RobustnessText r =
-        robustness(checks, spec, robustness_sets, static_cast<int>(robustness_runs), config);
-    write_file(tmp / "check_robustness.csv", r.summary);
-    write_file(tmp / "robustness_sets.csv", r.sets);
-    write_file(tmp / "robustness_results.csv", r.results);
+    write_file(tmp / "check_robustness.csv", robust.summary);
+    write_file(tmp / "robustness_sets.csv", robust.sets);
+    write_file(tmp / "robustness_results.csv", robust.results);
     written.insert(written.end(),
                    {"check_robustness.csv", "robustness_sets.csv", "robustness_results.csv"});
-    std::cout << r.table;
+    std::cout << robust.table;
   }
   written.push_back("manifest.json");
   std::string manifest = fmt::format(

@@ -17,6 +17,7 @@
 #include "engine/compiled.hpp"
 #include "output/output_folder.hpp"
 #include "run/plan.hpp"
+#include "run/progress.hpp"
 #include "run/results.hpp"
 #include "scenario/scenario.hpp"
 
@@ -50,6 +51,7 @@ int compare_command(const std::vector<std::string>& args,
       ("view", po::value(&views)->composing(), "analyst view for every scenario (repeatable)")
       ("set", po::value(&sets)->composing(), "override for every scenario: PATH=VALUE (repeatable)")
       ("results", "the arguments are result folders to compare, the first being the reference")
+      ("quiet", "no progress on stderr")
       ("unpaired", "treat the ensembles as independent samples (Welch), to see what pairing buys");
   // clang-format on
   po::variables_map vm;
@@ -98,6 +100,9 @@ int compare_command(const std::vector<std::string>& args,
     std::vector<RunPlan> plans;
     for (auto& ls : loaded) plans.push_back(resolve_plan(request, ls.scenario));
     const bool tty = ::isatty(2);
+    std::int64_t total = 0, before = 0;
+    for (const auto& plan : plans) total += plan.runs;
+    Progress progress("compare", total, "runs", vm.count("quiet") > 0);
     for (std::size_t i = 0; i < loaded.size(); ++i) {
       const LoadedScenario& ls = loaded[i];
       const Scenario& sc = ls.scenario;
@@ -108,21 +113,18 @@ int compare_command(const std::vector<std::string>& args,
       ro.out_dir = (fs::path(out_dir) / sc.name).string();
       ro.force = force;
       ro.command_line = command_line;
-      if (tty)
-        ro.progress = [&](int done, int total) {
-          if (done == total || done % 50 == 0)
-            fmt::print(stderr, "\r{:<31} run {}/{}", sc.name, done, total);
-          if (done == total) fmt::print(stderr, "\n");
-        };
+      ro.progress = [&](int done, int) { progress.update(before + done); };
       const auto start = std::chrono::steady_clock::now();
       run_and_write(ls, model, ro);
+      before += ro.plan.runs;
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      if (!tty)
+      if (!tty && vm.count("quiet") == 0)
         fmt::print(stderr, "{}: {} runs x {} steps in {:.2f} s\n", sc.name, ro.plan.runs,
                    ro.plan.steps, seconds);
       folders.push_back(ro.out_dir);
     }
+    progress.finish();
   }
   // Compare what was written, so `compare --results` on these folders gives the same file.
   const Comparison comparison = compare_result_folders(folders, paired);

@@ -15,6 +15,7 @@
 #include "engine/compiled.hpp"
 #include "output/output_folder.hpp"
 #include "run/plan.hpp"
+#include "run/progress.hpp"
 #include "run/results.hpp"
 #include "scenario/scenario.hpp"
 
@@ -80,6 +81,7 @@ int run_command(const std::vector<std::string>& args,
       ("threads", po::value(&threads)->default_value(threads), "worker threads (default: all cores)")
       ("out", po::value(&out_dir), "output folder (default: results/<scenario name>)")
       ("force", "replace an existing output folder")
+      ("quiet", "no progress on stderr (shown for work longer than 2 s: a bar on a terminal, a line every 10 s otherwise)")
       ("dry-run", "print what would run (scenario chain, overrides, shocks, pins, runs x steps) and stop")
       ("outputs", po::value(&outputs)->default_value(outputs),
        "files to write, comma-separated: decisions, state, events, outcomes, summary, or all "
@@ -120,19 +122,11 @@ int run_command(const std::vector<std::string>& args,
   }
   check_destination(ro.out_dir, ro.force);
   const CompiledModel model = compile(loaded.model, sc);
-  const bool tty = ::isatty(2);
   const auto start = std::chrono::steady_clock::now();
-  auto last = start;
-  if (tty)
-    ro.progress = [&](int done, int total) {
-      const auto now = std::chrono::steady_clock::now();
-      if (done == total || now - last > std::chrono::milliseconds(200)) {
-        fmt::print(stderr, "\r{}: run {}/{}", sc.name, done, total);
-        if (done == total) fmt::print(stderr, "\n");
-        last = now;
-      }
-    };
+  Progress progress(sc.name, ro.plan.runs, "runs", vm.count("quiet") > 0);
+  ro.progress = [&](int done, int) { progress.update(done); };
   const EnsembleResult result = run_and_write(loaded, model, ro);
+  progress.finish();
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   struct rusage usage {};

@@ -2,7 +2,6 @@
 // writes design.csv, parameters.csv, points.csv (optionally outcomes.csv) and manifest.json.
 #include <fmt/format.h>
 #include <sys/resource.h>
-#include <unistd.h>
 
 #include <boost/program_options.hpp>
 #include <chrono>
@@ -13,6 +12,7 @@
 #include "core/error.hpp"
 #include "output/output_folder.hpp"
 #include "run/plan.hpp"
+#include "run/progress.hpp"
 #include "run/sweep.hpp"
 #include "scenario/experiment.hpp"
 
@@ -43,6 +43,7 @@ int sweep_command(const std::vector<std::string>& args,
       ("force", "replace an existing output folder")
       ("per-run", "also write outcomes.csv: every run's value of each metric")
       ("model", po::value(&model_dir), "model folder (default: ../model beside the scenarios)")
+      ("quiet", "no progress on stderr")
       ("dry-run", "print the design's size and stop");
   // clang-format on
   std::vector<std::string> files;
@@ -79,14 +80,14 @@ int sweep_command(const std::vector<std::string>& args,
     return kExitOk;
   }
   check_destination(so.out_dir, so.force);
-  const bool tty = ::isatty(2);
-  if (tty)
-    so.progress = [&](int point, int points) {
-      fmt::print(stderr, "\r{}: point {}/{}", experiment.name, point, points);
-      if (point == points) fmt::print(stderr, "\n");
-    };
+  Progress progress(experiment.name, 0, "runs", vm.count("quiet") > 0);
+  so.progress = [&](std::int64_t done, std::int64_t total) {
+    progress.set_total(total);
+    progress.update(done);
+  };
   const auto start = std::chrono::steady_clock::now();
   const SweepResult r = run_sweep(experiment, so);
+  progress.finish();
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   struct rusage usage {};

@@ -284,7 +284,10 @@ SweepResult run_sweep(const Experiment& e, const SweepOptions& options) {
       PointRowsSink per_run(kept, quoted + "," + std::to_string(r) + ",", outcomes_file.get());
       std::vector<RunSink*> sinks{&stats};
       if (outcomes_file) sinks.push_back(&per_run);
-      run_plan(model, plans[s], RunnerOptions{{{1, 0}}, {}}, sinks);
+      RunnerOptions runner{{{1, 0}}, {}};
+      if (options.progress)
+        runner.progress = [&](int done, int) { options.progress(result.runs + done, total_runs); };
+      run_plan(model, plans[s], runner, sinks);
       rows_text.clear();
       for (std::size_t m = 0; m < kept.size(); ++m) {
         const double mean = stats.mean(m), sd = stats.sd(m);
@@ -296,7 +299,6 @@ SweepResult run_sweep(const Experiment& e, const SweepOptions& options) {
       points_file.write(rows_text.view());
       result.runs += runs;
     }
-    if (options.progress) options.progress(r + 1, rows);
   }
   points_file.close();
   if (outcomes_file) outcomes_file->close();

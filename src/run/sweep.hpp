@@ -39,7 +39,8 @@ struct SweepOptions {
   bool force = false;
   bool outcomes = false;  // also write outcomes.csv (per run, the experiment's metrics)
   std::vector<std::string> command_line;
-  std::function<void(int point, int points)> progress;  // after each point, calling thread
+  // After each run, on the calling thread: runs done and in all (points x scenarios x runs).
+  std::function<void(std::int64_t done, std::int64_t total)> progress;
 };
 
 struct SweepResult {
