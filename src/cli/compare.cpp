@@ -61,13 +61,7 @@ int compare_command(const std::vector<std::string>& args,
         "stancesim compare: expected a reference and at least one scenario (see --help)");
   // One request for every scenario: the reference's runs and seed unless given (common random
   // numbers need the same seed and runs throughout).
-  PlanRequest request;
-  if (vm.count("runs")) request.runs = runs;
-  if (vm.count("seed")) request.seed = seed;
-  request.threads = threads;
-  if (explain_runs < 1) throw InputError("--explain-runs: expected at least 1");
-  request.explain_runs = vm.count("explain") ? explain_runs : 0;
-  check_request(request);
+  PlanRequest request = plan_request(vm);
   OutputSet output_set = OutputSet::parse(outputs);
   output_set.outcomes = true;
   const bool paired = vm.count("unpaired") == 0;

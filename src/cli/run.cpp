@@ -97,14 +97,7 @@ int run_command(const std::vector<std::string>& args,
   po::variables_map vm;
   if (!parse_arguments(args, opts, files, vm)) return kExitOk;
   if (files.size() != 1) throw InputError("stancesim run: expected one scenario file (see --help)");
-  PlanRequest request;
-  if (vm.count("runs")) request.runs = runs;
-  if (vm.count("seed")) request.seed = seed;
-  if (vm.count("steps")) request.steps = steps;
-  request.threads = threads;
-  if (explain_runs < 1) throw InputError("--explain-runs: expected at least 1");
-  request.explain_runs = vm.count("explain") ? explain_runs : 0;
-  check_request(request);
+  const PlanRequest request = plan_request(vm);
   const OutputSet output_set = OutputSet::parse(outputs);
 
   ScenarioOptions so{model_dir, views, sets, {}};

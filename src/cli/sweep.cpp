@@ -52,11 +52,7 @@ int sweep_command(const std::vector<std::string>& args,
   if (files.size() != 1)
     throw InputError("stancesim sweep: expected one experiment file (see --help)");
   SweepOptions so;
-  if (vm.count("runs")) so.request.runs = runs;
-  if (vm.count("seed")) so.request.seed = seed;
-  so.request.threads = threads;
-  so.request.min_runs = 2;
-  check_request(so.request);
+  so.request = plan_request(vm, 2);
   Experiment experiment = load_experiment(files[0], model_dir);
   if (vm.count("seed")) experiment.seed = static_cast<std::uint64_t>(seed);
   so.model_dir = model_dir;
