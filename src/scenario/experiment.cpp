@@ -82,6 +82,9 @@ ExperimentParameter read_parameter(const toml::table& t, const std::string& path
     f.fail(f.has("name") ? "name" : "path",
            "'name' in [[parameter]] '" + p.path +
                "': expected a snake_case column name (a-z, 0-9, _), found '" + p.name + "'");
+  if (p.name == "point")
+    f.fail("name", "'name' in [[parameter]] '" + p.path +
+                       "': 'point' is design.csv's first column: choose another name");
   const bool grid = design == DesignKind::grid;
   for (const char* key : {"levels", "values"})
     if (!grid && f.has(key))

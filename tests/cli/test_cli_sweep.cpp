@@ -174,6 +174,8 @@ TEST_CASE("bad experiment files exit 2 with file:line:col and did-you-mean") {
             "expected a snake_case column name"},
            {with("name = \"alpha_lambda\"", "name = \"term_alpha_t1_weight\""),
             "column name 'term_alpha_t1_weight' is used twice"},
+           {with("name = \"alpha_lambda\"", "name = \"point\""),
+            "'point' is design.csv's first column"},
            {with("plain.toml", "plane.toml"), "scenario file"},
            {experiment("design = \"morris\"\npoints = 3\nlevels = 3\n"),
             "Morris needs an even number of levels"},
