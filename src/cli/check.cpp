@@ -247,13 +247,9 @@ int check_command(const std::vector<std::string>& args) {
   written.push_back("manifest.json");
   std::string manifest = fmt::format(
       "{{\n  \"program\": \"stancesim\",\n  \"command\": \"check\",\n  \"seed\": {},\n  "
-      "\"runs\": {},\n  \"null_models\": {},\n  \"robustness_sets\": {},\n  \"outputs\": [",
+      "\"runs\": {},\n  \"null_models\": {},\n  \"robustness_sets\": {},\n  \"outputs\": ",
       seed, runs, vm.count("null-models") ? "true" : "false", robustness_sets);
-  for (std::size_t i = 0; i < written.size(); ++i)
-    manifest += (i ? ", " : "") + json_quote(written[i]);
-  manifest += "],\n  \"check_files\": [";
-  for (std::size_t i = 0; i < files.size(); ++i) manifest += (i ? ", " : "") + json_quote(files[i]);
-  manifest += "]\n}\n";
+  manifest += json_list(written) + ",\n  \"check_files\": " + json_list(files) + "\n}\n";
   write_file(tmp / "manifest.json", manifest);
   folder.commit();
   fmt::print("wrote {}/checks.csv{}\n", out_dir,

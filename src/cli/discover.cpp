@@ -117,13 +117,11 @@ int discover_command(const std::vector<std::string>& args,
       "\"points\": {},\n  \"threshold\": {},\n  \"peel_alpha\": {},\n  \"paste_alpha\": {},\n  "
       "\"mass_min\": {},\n  \"outputs\": [\"trajectory.csv\", \"boxes.csv\", \"manifest.json\"],\n "
       " "
-      "\"command_line\": [",
+      "\"command_line\": ",
       json_quote(dir), json_quote(sweep.scenarios[static_cast<std::size_t>(s)]), json_quote(metric),
       is_above ? ">" : "<", level, n_cases, y.size(), prim_options.threshold,
       prim_options.peel_alpha, prim_options.paste_alpha, prim_options.mass_min);
-  for (std::size_t i = 0; i < command_line.size(); ++i)
-    manifest += (i ? ", " : "") + json_quote(command_line[i]);
-  manifest += "]\n}\n";
+  manifest += json_list(command_line) + "\n}\n";
   write_file_atomically(folder.path() / "manifest.json", manifest, false);
   folder.commit();
 

@@ -122,11 +122,9 @@ int sensitivity_command(const std::vector<std::string>& args,
   std::string manifest = fmt::format(
       "{{\n  \"program\": \"stancesim\",\n  \"command\": \"sensitivity\",\n  \"sweep\": {},\n  "
       "\"design\": {},\n  \"resamples\": {},\n  \"confidence\": {},\n  \"seed\": {},\n  "
-      "\"outputs\": [\"sensitivity.csv\", \"manifest.json\"],\n  \"command_line\": [",
+      "\"outputs\": [\"sensitivity.csv\", \"manifest.json\"],\n  \"command_line\": ",
       json_quote(dir), json_quote(sweep.design), resamples, confidence, sweep.seed);
-  for (std::size_t i = 0; i < command_line.size(); ++i)
-    manifest += (i ? ", " : "") + json_quote(command_line[i]);
-  manifest += "]\n}\n";
+  manifest += json_list(command_line) + "\n}\n";
   write_file_atomically(folder.path() / "manifest.json", manifest, false);
   folder.commit();
   std::cout << table;

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace stancesim {
@@ -23,6 +24,16 @@ inline std::size_t edit_distance(std::string_view a, std::string_view b) {
     }
   }
   return row[b.size()];
+}
+
+// The candidate nearest to `name` by edit distance (the first of equals), and that distance; a
+// "did you mean" is worth giving when the distance is small.
+inline std::pair<std::string, std::size_t> closest(std::string_view name,
+                                                   const std::vector<std::string>& candidates) {
+  std::pair<std::string, std::size_t> best{"", static_cast<std::size_t>(-1)};
+  for (const auto& c : candidates)
+    if (const std::size_t d = edit_distance(c, name); d < best.second) best = {c, d};
+  return best;
 }
 
 // A number as a person writes it: 3, 0.25, -1e-06.

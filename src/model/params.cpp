@@ -468,12 +468,9 @@ void apply_overrides(ModelSpec& spec, const std::vector<Override>& overrides) {
     const auto it = slots.find(o.path);
     if (it == slots.end()) {
       // Suggest the nearest known path, so a typo is easy to fix.
-      std::string best;
-      std::size_t best_distance = 1000;
-      for (const auto& [p, slot] : slots) {
-        const std::size_t d = edit_distance(p, o.path);
-        if (d < best_distance) best_distance = d, best = p;
-      }
+      std::vector<std::string> paths;
+      for (const auto& entry : slots) paths.push_back(entry.first);
+      const auto [best, best_distance] = closest(o.path, paths);
       const SourceLoc& at = o.path_loc.file.empty() ? o.loc : o.path_loc;
       throw InputError(at, "unknown parameter path '" + o.path + "'" +
                                (best_distance <= 4 ? " (did you mean '" + best + "'?)"

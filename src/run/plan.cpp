@@ -15,6 +15,16 @@ int default_threads() {
   return std::clamp(static_cast<int>(n), 1, limits::kMaxThreads);
 }
 
+namespace {
+void check_run_weeks(std::int64_t runs, std::int64_t steps) {
+  if (runs * steps > limits::kMaxRunWeeks)
+    throw InputError(fmt::format(
+        "{} runs x {} weeks = {} simulated weeks, more than the limit of {} per ensemble: ask "
+        "for fewer --runs or --steps",
+        runs, steps, runs * steps, limits::kMaxRunWeeks));
+}
+}  // namespace
+
 void check_request(const PlanRequest& r) {
   if (r.runs && (*r.runs < r.min_runs || *r.runs > limits::kMaxRuns))
     throw InputError(fmt::format("{}: expected {} to {} runs, found {}", r.runs_option, r.min_runs,
@@ -28,13 +38,7 @@ void check_request(const PlanRequest& r) {
         fmt::format("--threads: expected 1 to {}, found {}", limits::kMaxThreads, r.threads));
   if (r.explain_runs < 0 || r.explain_runs > limits::kMaxRuns)
     throw InputError(fmt::format("--explain-runs: expected 1 to {}", limits::kMaxRuns));
-  if (r.runs && r.steps) {
-    if (*r.runs * *r.steps > limits::kMaxRunWeeks)
-      throw InputError(fmt::format(
-          "{} runs x {} weeks = {} simulated weeks, more than the limit of {} per ensemble: ask "
-          "for fewer --runs or --steps",
-          *r.runs, *r.steps, *r.runs * *r.steps, limits::kMaxRunWeeks));
-  }
+  if (r.runs && r.steps) check_run_weeks(*r.runs, *r.steps);
 }
 
 RunPlan resolve_plan(const PlanRequest& request, Scenario& sc) {
@@ -57,13 +61,8 @@ RunPlan resolve_plan(const PlanRequest& request, Scenario& sc) {
   plan.steps = sc.steps;
   plan.threads = request.threads != 0 ? static_cast<int>(request.threads) : default_threads();
   plan.explain_runs = static_cast<int>(request.explain_runs);
-  // The scenario's own runs are within limits (scenario.cpp); the product is checked here, once.
-  const std::int64_t weeks = static_cast<std::int64_t>(plan.runs) * plan.steps;
-  if (weeks > limits::kMaxRunWeeks)
-    throw InputError(fmt::format(
-        "{} runs x {} weeks = {} simulated weeks, more than the limit of {} per ensemble: ask "
-        "for fewer --runs or --steps",
-        plan.runs, plan.steps, weeks, limits::kMaxRunWeeks));
+  // The scenario's own runs and steps are within limits (scenario.cpp); their product is not.
+  check_run_weeks(plan.runs, plan.steps);
   return plan;
 }
 

@@ -3,10 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 
 #include "core/error.hpp"
@@ -36,6 +33,12 @@ std::string json_quote(const std::string& s) {
       out += c;
   }
   return out + "\"";
+}
+
+std::string json_list(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + json_quote(items[i]);
+  return out + "]";
 }
 
 OutputSet OutputSet::parse(const std::string& list) {
@@ -126,12 +129,8 @@ std::string manifest_json(const LoadedScenario& loaded, const CompiledModel& mod
       options.plan.seed, options.plan.runs, model.steps, options.plan.threads,
       std::min(options.plan.explain_runs, options.plan.runs));
   j += fmt::format("  \"start_date\": {},\n", json_quote(model.dates.front()));
-  std::string views;
-  for (const auto& v : sc.views) views += (views.empty() ? "" : ", ") + json_quote(v);
-  j += "  \"views\": [" + views + "],\n";
-  j += "  \"scenario_chain\": [";
-  for (std::size_t i = 0; i < sc.chain.size(); ++i) j += (i ? ", " : "") + json_quote(sc.chain[i]);
-  j += "],\n  \"overrides\": [";
+  j += "  \"views\": " + json_list(sc.views) + ",\n";
+  j += "  \"scenario_chain\": " + json_list(sc.chain) + ",\n  \"overrides\": [";
   for (std::size_t i = 0; i < sc.overrides.size(); ++i) {
     const auto& o = sc.overrides[i];
     const std::string where = o.loc.file + (o.loc.line ? ":" + std::to_string(o.loc.line) : "");
@@ -145,12 +144,8 @@ std::string manifest_json(const LoadedScenario& loaded, const CompiledModel& mod
     j += fmt::format("{}\n    {{\"path\": {}, \"sha256\": \"{}\"}}", i ? "," : "",
                      json_quote(f.path), f.sha256);
   }
-  j += "\n  ],\n  \"outputs\": [";
-  for (std::size_t i = 0; i < outputs.size(); ++i) j += (i ? ", " : "") + json_quote(outputs[i]);
-  j += "],\n  \"command_line\": [";
-  for (std::size_t i = 0; i < options.command_line.size(); ++i)
-    j += (i ? ", " : "") + json_quote(options.command_line[i]);
-  j += "]\n}\n";
+  j += "\n  ],\n  \"outputs\": " + json_list(outputs) + ",\n";
+  j += "  \"command_line\": " + json_list(options.command_line) + "\n}\n";
   return j;
 }
 

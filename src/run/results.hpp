@@ -46,8 +46,9 @@ EnsembleResult run_and_write(const LoadedScenario& loaded, const CompiledModel& 
 // CSV text and counts its bytes.
 EnsembleResult run_in_memory(const CompiledModel& model, const RunPlan& plan, bool format);
 
-// A JSON string literal.
+// A JSON string literal, and an array of them ("[\"a\", \"b\"]"), as the manifests write them.
 std::string json_quote(const std::string& s);
+std::string json_list(const std::vector<std::string>& items);
 
 std::string manifest_json(const LoadedScenario& loaded, const CompiledModel& model,
                           const RunOptions& options, const std::vector<std::string>& outputs);

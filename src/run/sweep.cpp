@@ -104,12 +104,6 @@ std::string describe_point(const Experiment& e, const SweepDesign& d, int row) {
   return s;
 }
 
-std::string json_list(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + json_quote(items[i]);
-  return out + "]";
-}
-
 }  // namespace
 
 SweepDesign build_design(const Experiment& e) {
@@ -190,11 +184,7 @@ SweepResult run_sweep(const Experiment& e, const SweepOptions& options) {
     for (const auto& m : e.metrics) {
       const auto it = std::find(all.begin(), all.end(), m);
       if (it == all.end()) {
-        std::string best;
-        std::size_t distance = 1000;
-        for (const auto& name : all)
-          if (const std::size_t dd = edit_distance(name, m); dd < distance)
-            distance = dd, best = name;
+        const auto [best, distance] = closest(m, all);
         throw InputError(e.metrics_loc,
                          "unknown outcome metric '" + m + "'" +
                              (distance <= 4 ? " (did you mean '" + best + "'?)"
