@@ -17,6 +17,8 @@ int sweep_command(const std::vector<std::string>& args,
                   const std::vector<std::string>& command_line);
 int sensitivity_command(const std::vector<std::string>& args,
                         const std::vector<std::string>& command_line);
+int merge_command(const std::vector<std::string>& args,
+                  const std::vector<std::string>& command_line);
 int discover_command(const std::vector<std::string>& args,
                      const std::vector<std::string>& command_line);
 

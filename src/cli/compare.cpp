@@ -7,8 +7,10 @@
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <set>
+#include <sstream>
 
 #include "analysis/compare.hpp"
 #include "cli/arguments.hpp"
@@ -16,6 +18,7 @@
 #include "core/error.hpp"
 #include "engine/compiled.hpp"
 #include "output/output_folder.hpp"
+#include "run/checkpoint.hpp"
 #include "run/plan.hpp"
 #include "run/progress.hpp"
 #include "run/results.hpp"
@@ -32,7 +35,7 @@ int compare_command(const std::vector<std::string>& args,
       "stancesim compare REFERENCE.toml SCENARIO.toml... [options]\n"
       "stancesim compare --results DIR DIR... [options]");
   std::int64_t runs = 0, seed = -1, threads = default_threads(), explain_runs = 20;
-  std::string out_dir = "results", model_dir, outputs = "all";
+  std::string out_dir = "results", model_dir, outputs = "all", shard;
   std::vector<std::string> views, sets, inputs;
   // clang-format off
   opts.add_options()
@@ -41,7 +44,11 @@ int compare_command(const std::vector<std::string>& args,
       ("seed", po::value(&seed), "base seed for every scenario (default: the reference's seed)")
       ("threads", po::value(&threads)->default_value(threads), "worker threads")
       ("out", po::value(&out_dir)->default_value(out_dir), "folder: <out>/<scenario>/ and <out>/compare.csv")
-      ("force", "replace existing scenario folders and compare.csv")
+      ("force", "replace existing scenario folders and compare.csv (and start over instead of resuming)")
+      ("resume", "finish the comparison an interruption or a kill left in --out: complete scenario "
+       "folders of the same inputs are kept, an interrupted one is continued from its checkpoint")
+      ("shard", po::value(&shard), "K/N: simulate only the K-th of N blocks of runs of every scenario "
+       "(shard folders, no compare.csv); `stancesim merge` joins the N --out folders and compares")
       ("outputs", po::value(&outputs)->default_value(outputs),
        "files per scenario: decisions, state, events, outcomes, summary, or all (outcomes is "
        "always written: the comparison reads it)")
@@ -66,15 +73,25 @@ int compare_command(const std::vector<std::string>& args,
   output_set.outcomes = true;
   const bool paired = vm.count("unpaired") == 0;
   const bool force = vm.count("force") > 0;
+  const bool resume = vm.count("resume") > 0;
+  const Shard shard_of = shard.empty() ? Shard{} : parse_shard(shard);
+  if (vm.count("results") && (resume || shard_of.active()))
+    throw InputError(
+        "stancesim compare: --results compares existing folders; --resume and --shard "
+        "are for running scenarios");
   if (fs::exists(out_dir) && !fs::is_directory(out_dir))
     throw InputError(SourceLoc{out_dir, 0, 0}, "exists and is not a folder: choose another --out");
   const fs::path compare_path = fs::path(out_dir) / "compare.csv";
-  if (fs::exists(fs::symlink_status(compare_path)) &&
+  if (!shard_of.active() && fs::exists(fs::symlink_status(compare_path)) &&
       (!force || !fs::is_regular_file(fs::symlink_status(compare_path))))
     throw InputError(SourceLoc{compare_path.string(), 0, 0},
                      force ? "exists and is not a file: choose another --out"
                            : "exists: choose another --out or add --force");
 
+  if (shard_of.active() && fs::exists(fs::symlink_status(fs::path(out_dir) / "shard.json")) &&
+      !force)
+    throw InputError(SourceLoc{(fs::path(out_dir) / "shard.json").string(), 0, 0},
+                     "exists: choose another --out or add --force");
   std::vector<std::string> folders;
   if (vm.count("results")) {
     folders = inputs;
@@ -87,7 +104,10 @@ int compare_command(const std::vector<std::string>& args,
       const std::string& name = loaded.back().scenario.name;
       if (!names.insert(name).second)
         throw InputError(SourceLoc{file, 0, 0}, "scenario '" + name + "' is named twice");
-      check_destination((fs::path(out_dir) / name).string(), force);
+      const fs::path dest = fs::path(out_dir) / name;
+      // With --resume, a folder that exists is checked against its scenario below.
+      if (!(resume && fs::exists(fs::symlink_status(dest))))
+        check_destination(dest.string(), force, resume);
     }
     if (!request.runs) request.runs = loaded.front().scenario.runs;
     if (!request.seed) request.seed = static_cast<std::int64_t>(loaded.front().scenario.seed);
@@ -106,7 +126,27 @@ int compare_command(const std::vector<std::string>& args,
       ro.outputs = output_set;
       ro.out_dir = (fs::path(out_dir) / sc.name).string();
       ro.force = force;
+      ro.resume = resume;
+      ro.shard = shard_of;
       ro.command_line = command_line;
+      check_shard(shard_of, ro.plan.runs, "runs");
+      if (resume && fs::exists(fs::symlink_status(ro.out_dir))) {
+        // Finished before the interruption: kept when it is what this command would write.
+        const fs::path manifest = fs::path(ro.out_dir) / "manifest.json";
+        std::ifstream in(manifest, std::ios::binary);
+        std::ostringstream text;
+        text << in.rdbuf();
+        if (!in || fingerprint(text.str()) != fingerprint(result_manifest(ls, model, ro)))
+          throw InputError(SourceLoc{ro.out_dir, 0, 0},
+                           "exists and was not written by this comparison (other inputs or "
+                           "options): --resume keeps only its own finished folders; add --force "
+                           "without --resume to start over, or choose another --out");
+        if (!tty && vm.count("quiet") == 0) fmt::print(stderr, "{}: complete, kept\n", sc.name);
+        before += ro.plan.runs;
+        progress.update(before);
+        folders.push_back(ro.out_dir);
+        continue;
+      }
       ro.progress = [&](int done, int) { progress.update(before + done); };
       const auto start = std::chrono::steady_clock::now();
       run_and_write(ls, model, ro);
@@ -119,6 +159,22 @@ int compare_command(const std::vector<std::string>& args,
       folders.push_back(ro.out_dir);
     }
     progress.finish();
+    if (shard_of.active()) {
+      // The comparison is made when the shards are merged.
+      std::string text = fmt::format(
+          "{{\n  \"program\": \"stancesim\",\n  \"command\": \"compare\",\n  \"shard\": "
+          "{{\"index\": {}, \"count\": {}}},\n  \"paired\": {},\n  \"scenarios\": [",
+          shard_of.index, shard_of.count, paired);
+      for (std::size_t i = 0; i < loaded.size(); ++i)
+        text += (i ? ", " : "") + json_quote(loaded[i].scenario.name);
+      text += "]\n}\n";
+      write_file_atomically(fs::path(out_dir) / "shard.json", text, force);
+      fmt::print(
+          "wrote shard {}/{} of every scenario into {}/<scenario>/ and {}/shard.json; "
+          "`stancesim merge` joins the shards and compares\n",
+          shard_of.index, shard_of.count, out_dir, out_dir);
+      return kExitOk;
+    }
   }
   // Compare what was written, so `compare --results` on these folders gives the same file.
   const Comparison comparison = compare_result_folders(folders, paired);

@@ -11,6 +11,7 @@
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "core/interrupt.hpp"
+#include "run/mpi_farm.hpp"
 #include "version.hpp"
 
 namespace {
@@ -28,13 +29,35 @@ constexpr const char* kUsage =
     "  sweep EXPERIMENT.toml   run a parameter sweep (grid, lhs, sobol, morris)\n"
     "  sensitivity SWEEP_DIR   Sobol' or Morris indices with confidence intervals\n"
     "  discover SWEEP_DIR      scenario discovery (PRIM boxes) for a case of interest\n"
+    "  merge SHARD_DIR...  join the shard folders of a run or sweep made with --shard K/N\n"
     "  bench [SCENARIO]    measure runs per second and bytes written per second\n"
     "  version             print the version\n";
 }
 
+namespace {
+
+int dispatch(const std::vector<std::string>& all);
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace stancesim;
-  const std::vector<std::string> all(argv, argv + argc);
+  // Under mpirun (an -DSTANCESIM_MPI=ON build), every rank runs the same command; only `sweep`
+  // farms work (run/mpi_farm.hpp). A failure on any rank ends them all with its exit code.
+  mpi::init(&argc, &argv);
+  const int code = dispatch(std::vector<std::string>(argv, argv + argc));
+  if (mpi::size() > 1 && code != kExitOk) mpi::abort(code);
+  mpi::finalize();
+  return code;
+}
+
+namespace {
+
+int dispatch(const std::vector<std::string>& all) {
+  using namespace stancesim;
+  const int argc = static_cast<int>(all.size());
+  // Messages of ranks other than 0 would repeat rank 0's.
+  const bool speak = mpi::rank() == 0;
   if (argc < 2 || all[1] == "-h" || all[1] == "--help" || all[1] == "help") {
     std::fputs(kUsage, argc < 2 ? stderr : stdout);
     return argc < 2 ? kExitInput : kExitOk;
@@ -43,6 +66,10 @@ int main(int argc, char** argv) {
   const std::string command = all[1];
   const std::vector<std::string> args(all.begin() + 2, all.end());
   try {
+    if (mpi::size() > 1 && command != "sweep")
+      throw InputError("stancesim " + command +
+                       ": only `sweep` runs under mpirun; split runs and comparisons with --shard "
+                       "K/N and `stancesim merge` (docs/scale.md)");
     if (command == "run") return cli::run_command(args, all);
     if (command == "bench") return cli::bench_command(args);
     if (command == "validate") return cli::validate_command(args);
@@ -51,6 +78,7 @@ int main(int argc, char** argv) {
     if (command == "sweep") return cli::sweep_command(args, all);
     if (command == "sensitivity") return cli::sensitivity_command(args, all);
     if (command == "discover") return cli::discover_command(args, all);
+    if (command == "merge") return cli::merge_command(args, all);
     if (command == "version" || command == "--version") {
       fmt::print("stancesim {} ({})\n", kVersion, kGitCommit);
       return kExitOk;
@@ -58,16 +86,20 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "stancesim: unknown command '{}'\n{}", command, kUsage);
     return kExitInput;
   } catch (const Interrupted& e) {
-    fmt::print(stderr, "stancesim: {}: stopped; unfinished results were removed\n", e.what());
+    if (speak)
+      fmt::print(stderr, "stancesim: {}: stopped; no unfinished result was published\n", e.what());
     return e.exit_code();
   } catch (const InputError& e) {
-    fmt::print(stderr, "{}\n", e.what());
+    if (speak) fmt::print(stderr, "{}\n", e.what());
     return kExitInput;
   } catch (const boost::program_options::error& e) {
-    fmt::print(stderr, "stancesim {}: {}\n", command, e.what());
+    if (speak) fmt::print(stderr, "stancesim {}: {}\n", command, e.what());
     return kExitInput;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "stancesim: error: {}\n", e.what());
+    fmt::print(stderr, "stancesim{}: error: {}\n",
+               mpi::size() > 1 ? " (rank " + std::to_string(mpi::rank()) + ")" : "", e.what());
     return kExitFailure;
   }
 }
+
+}  // namespace

@@ -70,7 +70,7 @@ int run_command(const std::vector<std::string>& args,
                 const std::vector<std::string>& command_line) {
   po::options_description opts("stancesim run SCENARIO.toml [options]");
   std::int64_t runs = 0, seed = -1, steps = 0, threads = default_threads(), explain_runs = 20;
-  std::string out_dir, model_dir, outputs = "all";
+  std::string out_dir, model_dir, outputs = "all", shard;
   std::vector<std::string> views, sets;
   // clang-format off
   opts.add_options()
@@ -80,7 +80,11 @@ int run_command(const std::vector<std::string>& args,
       ("steps", po::value(&steps), "horizon in weeks (default: the scenario's steps, else the model's)")
       ("threads", po::value(&threads)->default_value(threads), "worker threads (default: all cores)")
       ("out", po::value(&out_dir), "output folder (default: results/<scenario name>)")
-      ("force", "replace an existing output folder")
+      ("force", "replace an existing output folder (and start over instead of resuming)")
+      ("resume", "finish the run an interruption or a kill left for this --out (checkpoints every 5 s); "
+       "the result is byte-identical to an uninterrupted run")
+      ("shard", po::value(&shard), "K/N: simulate only the K-th of N near-equal blocks of runs into a "
+       "shard folder; `stancesim merge` joins the N shard folders into the whole result")
       ("quiet", "no progress on stderr (shown for work longer than 2 s: a bar on a terminal, a line every 10 s otherwise)")
       ("dry-run", "print what would run (scenario chain, overrides, shocks, pins, runs x steps) and stop")
       ("outputs", po::value(&outputs)->default_value(outputs),
@@ -107,13 +111,18 @@ int run_command(const std::vector<std::string>& args,
   ro.plan = resolve_plan(request, sc);
   ro.outputs = output_set;
   ro.force = vm.count("force") > 0;
+  ro.resume = vm.count("resume") > 0;
+  if (!shard.empty()) {
+    ro.shard = parse_shard(shard);
+    check_shard(ro.shard, ro.plan.runs, "runs");
+  }
   ro.out_dir = out_dir.empty() ? "results/" + sc.name : out_dir;
   ro.command_line = command_line;
   if (vm.count("dry-run")) {
     std::cout << dry_run_plan(loaded, ro);
     return kExitOk;
   }
-  check_destination(ro.out_dir, ro.force);
+  check_destination(ro.out_dir, ro.force, ro.resume);
   const CompiledModel model = compile(loaded.model, sc);
   const auto start = std::chrono::steady_clock::now();
   Progress progress(sc.name, ro.plan.runs, "runs", vm.count("quiet") > 0);

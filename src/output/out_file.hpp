@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -17,10 +18,25 @@ namespace stancesim {
 
 class OutFile {
  public:
-  OutFile(const std::filesystem::path& path, std::uint64_t& bytes) : path_(path), bytes_(bytes) {
+  // A new file; or, with `keep` (a resumed run, run/checkpoint.hpp), the file's first `keep`
+  // bytes kept (what a checkpoint recorded; anything after it is cut) and writing continues
+  // after them.
+  OutFile(const std::filesystem::path& path, std::uint64_t& bytes,
+          std::optional<std::uint64_t> keep = std::nullopt)
+      : path_(path), bytes_(bytes) {
     buffer_.resize(1 << 20);
     out_.rdbuf()->pubsetbuf(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
-    out_.open(path, std::ios::binary);
+    if (keep) {
+      std::error_code ec;
+      if (std::filesystem::file_size(path, ec) < *keep || ec)
+        throw RuntimeFailure("cannot resume: " + path.string() + " is shorter than its checkpoint");
+      std::filesystem::resize_file(path, *keep, ec);
+      if (ec) throw RuntimeFailure("cannot resume " + path.string() + ": " + ec.message());
+      out_.open(path, std::ios::binary | std::ios::app);
+      size_ = *keep;
+    } else {
+      out_.open(path, std::ios::binary);
+    }
     if (!out_) throw RuntimeFailure("cannot write " + path.string());
   }
   void write(std::string_view s) {
@@ -28,15 +44,25 @@ class OutFile {
     if (!out_)
       throw RuntimeFailure("error while writing " + path_.string() + ": " + std::strerror(errno));
     bytes_ += s.size();
+    size_ += s.size();
+  }
+  // Hands everything written so far to the operating system (a checkpoint records size()).
+  void flush() {
+    out_.flush();
+    if (!out_)
+      throw RuntimeFailure("error while writing " + path_.string() + ": " + std::strerror(errno));
   }
   void close() {
     out_.close();
     if (!out_) throw RuntimeFailure("error while writing " + path_.string());
   }
+  std::uint64_t size() const { return size_; }  // the file's length, kept bytes included
+  const std::filesystem::path& path() const { return path_; }
 
  private:
   std::filesystem::path path_;
   std::uint64_t& bytes_;
+  std::uint64_t size_ = 0;
   std::vector<char> buffer_;
   std::ofstream out_;
 };

@@ -13,9 +13,11 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 
 #include "core/error.hpp"
+#include "core/interrupt.hpp"
 
 namespace stancesim {
 
@@ -23,8 +25,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kTempPrefix = ".stancesim-tmp-";  // a claimed destination's folder
-constexpr const char* kNewPrefix = ".stancesim-new-";   // before it is claimed (microseconds)
+constexpr const char* kTempPrefix = ".stancesim-tmp-";       // a claimed destination's folder
+constexpr const char* kNewPrefix = ".stancesim-new-";        // before it is claimed (microseconds)
+constexpr const char* kResumePrefix = ".stancesim-resume-";  // an interrupted writer's checkpoints
+constexpr const char* kCheckpoint = ".checkpoint";           // run/checkpoint.hpp
 
 bool fault(const char* name) {
   static const char* injected = std::getenv("STANCESIM_FAULT");
@@ -68,8 +72,23 @@ bool rename_noreplace(const fs::path& from, const fs::path& to) {
   return true;
 }
 
-// Removes what killed writers left in `parent`: claimed folders nobody holds, and unclaimed
-// scratch entries older than a minute (younger ones may be a writer's first microseconds).
+// Keeps a killed writer's folder that holds a checkpoint as its destination's resumable state
+// (replacing older state of the same destination); true when it did.
+bool keep_resumable(const fs::path& folder, const fs::path& resume) {
+  if (!fs::exists(folder / kCheckpoint)) return false;
+  std::error_code ec;
+  fs::remove_all(resume, ec);
+  if (::rename(folder.c_str(), resume.c_str()) != 0) return false;
+  fmt::print(stderr,
+             "stancesim: the work of an interrupted run is kept in {}; the same command with "
+             "--resume finishes it\n",
+             resume.string());
+  return true;
+}
+
+// Removes what killed writers left in `parent`: claimed folders nobody holds (kept as resumable
+// state when they hold a checkpoint), and unclaimed scratch entries older than a minute (younger
+// ones may be a writer's first microseconds).
 void remove_stale(const fs::path& parent) {
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(parent, ec)) {
@@ -83,6 +102,11 @@ void remove_stale(const fs::path& parent) {
     }
     const int fd = try_lock(entry.path());
     if (fd < 0) continue;  // a live writer's
+    if (claimed && keep_resumable(entry.path(), parent / (kResumePrefix +
+                                                          name.substr(std::strlen(kTempPrefix))))) {
+      ::close(fd);
+      continue;
+    }
     fmt::print(stderr, "stancesim: removing {}, left by an interrupted run\n",
                entry.path().string());
     std::error_code rm_ec;
@@ -104,8 +128,14 @@ fs::path normalised(const std::string& destination) {
 
 }  // namespace
 
-void check_destination(const std::string& destination, bool force) {
+void check_destination(const std::string& destination, bool force, bool resume) {
   const fs::path dest = normalised(destination);
+  const fs::path parent = dest.has_parent_path() ? dest.parent_path() : fs::path(".");
+  const fs::path state = parent / (kResumePrefix + key_of(dest.filename().string()));
+  if (!resume && !force && fs::exists(fs::symlink_status(state)))
+    throw InputError(SourceLoc{dest.string(), 0, 0},
+                     "an interrupted run left the work it had done in " + state.string() +
+                         ": add --resume to finish it, or --force to start over");
   const auto status = fs::symlink_status(dest);
   if (!fs::exists(status)) return;
   if (!fs::is_directory(status))
@@ -121,13 +151,40 @@ void check_destination(const std::string& destination, bool force) {
                      "only result folders: choose another --out");
 }
 
-OutputFolder::OutputFolder(const std::string& destination, bool force)
+OutputFolder::OutputFolder(const std::string& destination, bool force, bool resume)
     : dest_(normalised(destination)), force_(force) {
-  check_destination(destination, force);
+  check_destination(destination, force, resume);
   parent_ = dest_.has_parent_path() ? dest_.parent_path() : fs::path(".");
   fs::create_directories(parent_);
   remove_stale(parent_);
-  temp_ = parent_ / (kTempPrefix + key_of(dest_.filename().string()));
+  const std::string key = key_of(dest_.filename().string());
+  temp_ = parent_ / (kTempPrefix + key);
+  resume_ = parent_ / (kResumePrefix + key);
+  if (fs::exists(fs::symlink_status(resume_))) {
+    if (resume) {
+      lock_fd_ = try_lock(resume_);
+      if (lock_fd_ < 0 || !rename_noreplace(resume_, temp_)) {
+        if (lock_fd_ >= 0) ::close(lock_fd_);
+        lock_fd_ = -1;
+        throw InputError(SourceLoc{dest_.string(), 0, 0},
+                         "another stancesim process is writing this folder: wait for it to finish "
+                         "or choose another --out");
+      }
+      resumed_ = true;
+      kill_point("kill_after_claim");
+      return;
+    }
+    if (!force)  // found only now: a killed writer's folder, just kept by remove_stale
+      throw InputError(SourceLoc{dest_.string(), 0, 0},
+                       "an interrupted run left the work it had done in " + resume_.string() +
+                           ": add --resume to finish it, or --force to start over");
+    fmt::print(stderr, "stancesim: removing {} (--force starts over)\n", resume_.string());
+    std::error_code ec;
+    fs::remove_all(resume_, ec);
+  } else if (resume) {
+    fmt::print(stderr, "stancesim: nothing to resume for {}; starting from the beginning\n",
+               dest_.string());
+  }
 
   // A fresh folder, locked before it takes the claimed name, so that a claimed folder is always
   // held while its writer lives.
@@ -206,7 +263,7 @@ void OutputFolder::commit() {
 }
 
 OutputFolder::~OutputFolder() {
-  if (!committed_) {
+  if (!committed_ && !((keep_ || interrupt_signal() != 0) && keep_resumable(temp_, resume_))) {
     std::error_code ec;
     fs::remove_all(temp_, ec);
   }

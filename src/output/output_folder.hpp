@@ -11,7 +11,12 @@
 //   new result;
 // - --force replaces only a folder that stancesim wrote (it has a manifest.json) or an empty one:
 //   never a file, a link or a folder of something else.
-// Not committed (an error or an interruption unwinds past it), the temporary folder is removed.
+// Not committed (an error or an interruption unwinds past it), the temporary folder is removed;
+// except that long work writes checkpoints (run/checkpoint.hpp) into it, and a folder with a
+// checkpoint is kept as resumable state `<parent>/.stancesim-resume-<key>` when the work was
+// interrupted by a signal, or found unheld after a kill. `--resume` (resume = true) adopts that
+// state and continues it; without --resume, a destination with resumable state is refused unless
+// --force, which starts over.
 //
 // Faults can be injected for tests through the environment variable STANCESIM_FAULT:
 // kill_after_claim, kill_before_commit, kill_after_exchange (the process SIGKILLs itself at that
@@ -28,7 +33,8 @@ class OutputFolder {
  public:
   // Claims `destination`; throws InputError when it exists and `force` is not given, when it is
   // not a result folder, or when another process is writing it.
-  OutputFolder(const std::string& destination, bool force);
+  // With `resume`, adopts the destination's resumable state if there is one (resumed()).
+  OutputFolder(const std::string& destination, bool force, bool resume = false);
   ~OutputFolder();
   OutputFolder(const OutputFolder&) = delete;
   OutputFolder& operator=(const OutputFolder&) = delete;
@@ -38,17 +44,24 @@ class OutputFolder {
   const std::filesystem::path& destination() const { return dest_; }
   // Publishes the folder at the destination (see above).
   void commit();
+  // Whether the folder is resumable state adopted from an interrupted run (it holds a checkpoint).
+  bool resumed() const { return resumed_; }
+  // Where resumable state of this destination is kept.
+  const std::filesystem::path& resume_path() const { return resume_; }
+  // Not committed, the folder is kept as resumable state whatever ends the work (a resumed
+  // folder whose checkpoint does not match the command is kept for the right one).
+  void keep_unless_committed() { keep_ = true; }
 
  private:
-  std::filesystem::path dest_, parent_, temp_;
-  bool force_ = false;
+  std::filesystem::path dest_, parent_, temp_, resume_;
+  bool force_ = false, resumed_ = false, keep_ = false;
   int lock_fd_ = -1;
   bool committed_ = false;
 };
 
 // Checks that `destination` could be claimed (see OutputFolder) without claiming it: for dry runs
 // and for checking every destination before long work starts.
-void check_destination(const std::string& destination, bool force);
+void check_destination(const std::string& destination, bool force, bool resume = false);
 
 // Writes one file: a temporary file beside it, renamed into place when complete. An existing
 // file is replaced only with `force` (and never when it is a folder).

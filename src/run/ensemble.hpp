@@ -25,20 +25,21 @@ namespace stancesim {
 
 // Runs in flight: slot of run r is r % ensemble_window(plan).
 inline int ensemble_window(const RunPlan& plan) {
-  return 2 * std::max(1, std::min(plan.threads, plan.runs));
+  return 2 * std::max(1, std::min(plan.threads, plan.count()));
 }
 
 template <class Slot, class Process, class Deliver>
 void run_ensemble(const CompiledModel& model, const RunPlan& config, Process process,
                   Deliver deliver) {
-  const int threads = std::max(1, std::min(config.threads, config.runs));
+  const int threads = std::max(1, std::min(config.threads, config.count()));
   const int window = ensemble_window(config);
+  const int first = config.first(), stop = config.stop();
   std::vector<Slot> slots(static_cast<std::size_t>(window));
   std::vector<int> ready(static_cast<std::size_t>(window), -1);
   std::mutex mutex;
   std::condition_variable changed;
-  std::atomic<int> next{0};
-  int delivered = 0;
+  std::atomic<int> next{first};
+  int delivered = first;
   std::exception_ptr error;
 
   auto worker = [&] {
@@ -46,7 +47,7 @@ void run_ensemble(const CompiledModel& model, const RunPlan& config, Process pro
     RunRecord record;
     for (;;) {
       const int run = next.fetch_add(1);
-      if (run >= config.runs) return;
+      if (run >= stop) return;
       if (const int sig = interrupt_signal()) {
         std::lock_guard<std::mutex> lock(mutex);
         if (!error) error = std::make_exception_ptr(Interrupted(sig));
@@ -87,7 +88,7 @@ void run_ensemble(const CompiledModel& model, const RunPlan& config, Process pro
                              "): ask for fewer with --threads");
       }
     }
-    for (int run = 0; run < config.runs; ++run) {
+    for (int run = first; run < stop; ++run) {
       const std::size_t slot = static_cast<std::size_t>(run % window);
       {
         std::unique_lock<std::mutex> lock(mutex);

@@ -17,6 +17,13 @@ struct RunPlan {
   int steps = 1;
   int threads = 1;
   int explain_runs = 0;  // runs 0 .. explain_runs-1 also record utilities; 0: none
+  // The runs this process simulates, [begin, end): all of them unless a shard (--shard) or a
+  // resumed run (--resume) does only a part. Run i draws from its own streams (seed, i), so a
+  // part is the same runs as in the whole.
+  int begin = 0, end = -1;  // end < 0: runs
+  int first() const { return begin; }
+  int stop() const { return end < 0 ? runs : end; }
+  int count() const { return stop() - first(); }
 };
 
 // What a command asks for; an unset number takes the scenario's value.

@@ -12,6 +12,7 @@
 #include "output/outcomes.hpp"
 #include "output/output_folder.hpp"
 #include "output/summary.hpp"
+#include "run/checkpoint.hpp"
 #include "run/runner.hpp"
 #include "run/sinks.hpp"
 #include "version.hpp"
@@ -77,37 +78,101 @@ EnsembleResult run_in_memory(const CompiledModel& model, const RunPlan& plan, bo
   return result;
 }
 
+namespace {
+CsvFilesSink::Files csv_files(const RunOptions& options) {
+  const OutputSet& want = options.outputs;
+  return {want.decisions, want.state, want.events, options.plan.explain_runs > 0, want.outcomes};
+}
+}  // namespace
+
+std::string result_manifest(const LoadedScenario& loaded, const CompiledModel& model,
+                            const RunOptions& options) {
+  const CsvFilesSink::Files csv = csv_files(options);
+  std::vector<std::string> outputs = CsvFilesSink::names(csv);
+  if (options.outputs.summary) outputs.push_back("summary.csv");
+  outputs.push_back("manifest.json");
+  const std::string manifest = manifest_json(loaded, model, options, outputs);
+  const Shard& shard = options.shard;
+  if (!shard.active()) return manifest;
+  std::vector<std::string> files = CsvFilesSink::names(csv);
+  files.push_back(kValuesFile);
+  files.push_back("manifest.json");
+  return shard_manifest(manifest, shard, shard.first(options.plan.runs),
+                        shard.end(options.plan.runs), files, Outcomes(model).names());
+}
+
 EnsembleResult run_and_write(const LoadedScenario& loaded, const CompiledModel& model,
                              const RunOptions& options) {
-  OutputFolder folder(options.out_dir, options.force);
+  OutputFolder folder(options.out_dir, options.force, options.resume);
   const fs::path& dir = folder.path();
   const OutputSet& want = options.outputs;
   EnsembleResult result;
   result.metrics = Outcomes(model).names();
+  const CsvFilesSink::Files csv = csv_files(options);
+
+  // The manifest is known before the first run: it is what a resumed run must match.
+  const std::string manifest = result_manifest(loaded, model, options);
+  RunPlan plan = options.plan;
+  const Shard& shard = options.shard;
+  if (shard.active()) {
+    plan.begin = static_cast<int>(shard.first(plan.runs));
+    plan.end = static_cast<int>(shard.end(plan.runs));
+  }
+  const std::string print = fingerprint(manifest);
+  std::optional<Checkpoint> resumed;
+  if (folder.resumed()) {
+    resumed = read_checkpoint(dir);
+    if (!resumed || resumed->fingerprint != print) {
+      folder.keep_unless_committed();
+      throw InputError(SourceLoc{options.out_dir, 0, 0},
+                       "the interrupted run kept in " + folder.resume_path().string() +
+                           " was made with other inputs or options; give the same command with "
+                           "--resume, or --force without --resume to start over");
+    }
+    if (resumed->done < plan.first() || resumed->done > plan.stop())
+      throw RuntimeFailure(folder.resume_path().string() + ": checkpoint out of range");
+  }
+  const int begin = plan.first();
+  if (resumed) plan.begin = static_cast<int>(resumed->done);
+
   std::uint64_t bytes = 0;
-  std::vector<std::string> written;
   {
-    CsvFilesSink files(model, dir,
-                       CsvFilesSink::Files{want.decisions, want.state, want.events,
-                                           options.plan.explain_runs > 0, want.outcomes},
-                       result.metrics, bytes);
+    CsvFilesSink files(model, dir, csv, result.metrics, bytes, resumed ? &*resumed : nullptr);
+    std::optional<std::uint64_t> keep;
+    if (resumed) keep = resumed->size_of(kValuesFile);
+    if (resumed && !keep)
+      throw RuntimeFailure(dir.string() + ": the checkpoint does not record " + kValuesFile);
+    ValuesSink values(dir / kValuesFile, result.metrics.size(), bytes, keep);
     SummarySink summary(result.metrics.size(), dir / ".outcomes.spill");
-    run_plan(model, options.plan, RunnerOptions{{{1, 0}}, options.progress}, {&files, &summary});
+    // A resumed run's summary starts from the runs its checkpoint kept.
+    if (resumed)
+      read_values(dir / kValuesFile, plan.first() - begin, result.metrics.size(),
+                  [&](const double* v) { summary.add(v); });
+    std::vector<OutFile*> checkpointed = files.files();
+    checkpointed.push_back(&values.file());
+    CheckpointSink checkpoint(dir, print, checkpointed);
+    auto progress = options.progress;
+    if (progress && resumed)
+      progress = [&](int done, int total) {
+        options.progress(done + plan.first() - begin, total + plan.first() - begin);
+      };
+    run_plan(model, plan, RunnerOptions{{{1, 0}}, progress},
+             {&files, &values, &summary, &checkpoint});
     files.close();
-    written = files.written();
+    values.file().close();
     result.stats = summary.stats();
   }
   throw_if_interrupted();
-  if (want.summary) {
+  if (!shard.active()) fs::remove(dir / kValuesFile);
+  fs::remove(dir / kCheckpointFile);
+  if (want.summary && !shard.active()) {
     OutFile f(dir / "summary.csv", bytes);
     f.write(summary_csv(model.scenario, result.metrics, result.stats, options.plan.runs));
     f.close();
-    written.push_back("summary.csv");
   }
-  written.push_back("manifest.json");
   {
     OutFile f(dir / "manifest.json", bytes);
-    f.write(manifest_json(loaded, model, options, written));
+    f.write(manifest);
     f.close();
   }
   result.bytes_written = bytes;

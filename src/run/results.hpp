@@ -11,6 +11,7 @@
 
 #include "engine/compiled.hpp"
 #include "output/summary.hpp"
+#include "run/checkpoint.hpp"
 #include "run/plan.hpp"
 #include "scenario/scenario.hpp"
 
@@ -28,6 +29,8 @@ struct RunOptions {
   OutputSet outputs;
   std::string out_dir;
   bool force = false;
+  bool resume = false;  // continue the destination's interrupted run (run/checkpoint.hpp)
+  Shard shard;          // --shard K/N: only this share of the runs (a shard folder)
   std::vector<std::string> command_line;
   std::function<void(int done, int total)> progress;  // on the calling thread
 };
@@ -38,9 +41,19 @@ struct EnsembleResult {
   std::uint64_t bytes_written = 0;
 };
 
-// Runs the ensemble and writes the folder; returns the outcome statistics.
+// A shard's (and a run in progress's) outcome metrics, binary (run/sinks.hpp ValuesSink).
+inline constexpr const char* kValuesFile = "outcomes.f64";
+
+// Runs the ensemble and writes the folder; returns the outcome statistics (over the runs this
+// process simulated, for a shard). Checkpoints as it goes; with options.resume, continues the
+// destination's interrupted run; with options.shard, writes a shard folder (no summary.csv;
+// outcomes.f64 instead).
 EnsembleResult run_and_write(const LoadedScenario& loaded, const CompiledModel& model,
                              const RunOptions& options);
+
+// The manifest.json run_and_write() writes for these options (a shard's, with its shard line).
+std::string result_manifest(const LoadedScenario& loaded, const CompiledModel& model,
+                            const RunOptions& options);
 
 // Runs the ensemble and its outcome metrics without writing (bench); `format` also formats the
 // CSV text and counts its bytes.

@@ -26,7 +26,7 @@ void run_plan(const CompiledModel& model, const RunPlan& plan, const RunnerOptio
       [&](int run, Slot& slot) {
         const RunOutcomes outcomes{slot.outcomes.data(), nm};
         for (RunSink* s : sinks) s->deliver(run, outcomes, run % window);
-        if (options.progress) options.progress(run + 1, plan.runs);
+        if (options.progress) options.progress(run + 1 - plan.first(), plan.count());
       });
 }
 

@@ -1,17 +1,43 @@
 #include "run/sinks.hpp"
 
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "core/error.hpp"
+
 namespace stancesim {
+
+std::vector<std::string> CsvFilesSink::names(Files files) {
+  std::vector<std::string> out;
+  for (const auto& [on, name] : {std::pair{files.decisions, "decisions.csv"},
+                                 {files.state, "state.csv"},
+                                 {files.events, "events.csv"},
+                                 {files.utilities, "utilities.csv"},
+                                 {files.outcomes, "outcomes.csv"}})
+    if (on) out.push_back(name);
+  return out;
+}
 
 CsvFilesSink::CsvFilesSink(const CompiledModel& model, const std::filesystem::path& dir,
                            Files files, const std::vector<std::string>& metrics,
-                           std::uint64_t& bytes)
+                           std::uint64_t& bytes, const Checkpoint* resume)
     : formatter_(model, RunParts{files.decisions, files.state, files.events}),
       scenario_(CsvBuffer::quote(model.scenario)),
       metrics_(metrics.size()) {
   auto open = [&](bool wanted, const char* name, const std::string& header) {
     if (!wanted) return std::unique_ptr<OutFile>();
-    auto f = std::make_unique<OutFile>(dir / name, bytes);
-    f->write(header);
+    std::unique_ptr<OutFile> f;
+    if (resume) {
+      const auto keep = resume->size_of(name);
+      if (!keep) throw RuntimeFailure(dir.string() + ": the checkpoint does not record " + name);
+      f = std::make_unique<OutFile>(dir / name, bytes, keep);
+    } else {
+      f = std::make_unique<OutFile>(dir / name, bytes);
+      f->write(header);
+    }
     written_.push_back(name);
     return f;
   };
@@ -49,6 +75,42 @@ void CsvFilesSink::deliver(int, const RunOutcomes&, int slot) {
 void CsvFilesSink::close() {
   for (auto* f : {decisions_.get(), state_.get(), events_.get(), utilities_.get(), outcomes_.get()})
     if (f) f->close();
+}
+
+std::vector<OutFile*> CsvFilesSink::files() const {
+  std::vector<OutFile*> out;
+  for (auto* f : {decisions_.get(), state_.get(), events_.get(), utilities_.get(), outcomes_.get()})
+    if (f) out.push_back(f);
+  return out;
+}
+
+void read_values(const std::filesystem::path& path, std::int64_t runs, std::size_t metrics,
+                 const std::function<void(const double*)>& add) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) throw RuntimeFailure("cannot read " + path.string() + ": " + std::strerror(errno));
+  std::vector<double> row(metrics);
+  for (std::int64_t r = 0; r < runs; ++r) {
+    if (std::fread(row.data(), sizeof(double), metrics, f) != metrics) {
+      std::fclose(f);
+      throw RuntimeFailure(fmt::format("{}: expected {} runs of {} outcome metrics, found {}",
+                                       path.string(), runs, metrics, r));
+    }
+    add(row.data());
+  }
+  std::fclose(f);
+}
+
+void CheckpointSink::deliver(int run, const RunOutcomes&, int) {
+  checkpoint_fault(files_);
+  if (!clock_.due()) return;
+  Checkpoint c;
+  c.fingerprint = fingerprint_;
+  c.done = run + 1;
+  for (OutFile* f : files_) {
+    f->flush();
+    c.files.emplace_back(f->path().filename().string(), f->size());
+  }
+  write_checkpoint(dir_, c);
 }
 
 void FormatOnlySink::process(int run, const RunRecord& record, const RunOutcomes&, int slot) {

@@ -18,12 +18,16 @@
 #include "output/out_file.hpp"
 #include "output/outcomes.hpp"
 #include "output/output_folder.hpp"
+#include "run/checkpoint.hpp"
+#include "run/mpi_farm.hpp"
 #include "run/results.hpp"
 #include "run/runner.hpp"
 #include "scenario/scenario.hpp"
 #include "version.hpp"
 
 namespace stancesim {
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -57,11 +61,13 @@ class PointStatsSink : public RunSink {
   double n_ = 0;
 };
 
-// outcomes.csv rows of one point: scenario,point,run,<kept metrics>.
+// outcomes.csv rows of one point: scenario,point,run,<kept metrics>, handed to `write` in run
+// order.
 class PointRowsSink : public RunSink {
  public:
-  PointRowsSink(const std::vector<std::size_t>& kept, std::string prefix, OutFile* file)
-      : kept_(kept), prefix_(std::move(prefix)), file_(file) {}
+  PointRowsSink(const std::vector<std::size_t>& kept, std::string prefix,
+                const std::function<void(std::string_view)>& write)
+      : kept_(kept), prefix_(std::move(prefix)), write_(write) {}
   void start(int slots) override { rows_.resize(static_cast<std::size_t>(slots)); }
   void process(int run, const RunRecord&, const RunOutcomes& outcomes, int slot) override {
     CsvBuffer& b = rows_[static_cast<std::size_t>(slot)];
@@ -71,13 +77,13 @@ class PointRowsSink : public RunSink {
     b.newline();
   }
   void deliver(int, const RunOutcomes&, int slot) override {
-    file_->write(rows_[static_cast<std::size_t>(slot)].view());
+    write_(rows_[static_cast<std::size_t>(slot)].view());
   }
 
  private:
   const std::vector<std::size_t>& kept_;
   std::string prefix_;
-  OutFile* file_;
+  const std::function<void(std::string_view)>& write_;
   std::vector<CsvBuffer> rows_;
 };
 
@@ -213,12 +219,139 @@ SweepResult run_sweep(const Experiment& e, const SweepOptions& options) {
     }
   }
 
-  OutputFolder folder(options.out_dir, options.force);
-  const auto& dir = folder.path();
+  const int runs = plans.front().runs;
+  // The manifest is known before the first run: it is what a resumed sweep must match.
+  std::vector<std::string> outputs = {"design.csv", "parameters.csv", "points.csv"};
+  if (options.outcomes) outputs.push_back("outcomes.csv");
+  outputs.push_back("manifest.json");
+  std::string manifest = [&] {
+    std::string j = "{\n";
+    j += fmt::format("  \"program\": \"stancesim\",\n  \"command\": \"sweep\",\n");
+    j += fmt::format("  \"version\": {},\n  \"git_commit\": {},\n", json_quote(kVersion),
+                     json_quote(kGitCommit));
+    j += fmt::format("  \"experiment\": {},\n  \"description\": {},\n", json_quote(e.name),
+                     json_quote(e.description));
+    j += fmt::format("  \"experiment_file\": {{\"path\": {}, \"sha256\": \"{}\"}},\n",
+                     json_quote(e.file), sha256_file(e.file));
+    j += fmt::format(
+        "  \"design\": \"{}\",\n  \"design_points\": {},\n  \"base_points\": {},\n  "
+        "\"morris_levels\": {},\n  \"parameters\": {},\n",
+        design_name(e.design), rows, e.points, e.design == DesignKind::morris ? e.levels : 0,
+        json_list([&] {
+          std::vector<std::string> v;
+          for (const auto& p : e.parameters) v.push_back(p.name);
+          return v;
+        }()));
+    j += fmt::format("  \"seed\": {},\n  \"runs\": {},\n  \"threads\": {},\n", plans.front().seed,
+                     runs, plans.front().threads);
+    std::vector<std::string> scenario_names, steps;
+    for (std::size_t s = 0; s < loaded.size(); ++s) {
+      scenario_names.push_back(loaded[s].scenario.name);
+      steps.push_back(std::to_string(plans[s].steps));
+    }
+    j += "  \"scenarios\": " + json_list(scenario_names) + ",\n";
+    j += "  \"steps\": [" + [&] {
+      std::string out;
+      for (std::size_t i = 0; i < steps.size(); ++i) out += (i ? ", " : "") + steps[i];
+      return out;
+    }() + "],\n";
+    j += "  \"metrics\": " + json_list(e.metrics) + ",\n";
+    j += "  \"files\": [";
+    bool first = true;
+    std::set<std::string> seen;
+    for (const auto& ls : loaded)
+      for (const auto& f : ls.model.files)
+        if (seen.insert(f.path).second) {
+          j += fmt::format("{}\n    {{\"path\": {}, \"sha256\": \"{}\"}}", first ? "" : ",",
+                           json_quote(f.path), f.sha256);
+          first = false;
+        }
+    j += "\n  ],\n  \"outputs\": " + json_list(outputs) + ",\n";
+    j += "  \"command_line\": " + json_list(options.command_line) + "\n}\n";
+    return j;
+  }();
+  // This process's design points: all, or a shard's block of them.
+  const Shard& shard = options.shard;
+  check_shard(shard, rows, "design points");
+  const int first = shard.active() ? static_cast<int>(shard.first(rows)) : 0;
+  const int stop = shard.active() ? static_cast<int>(shard.end(rows)) : rows;
+  if (shard.active()) manifest = shard_manifest(manifest, shard, first, stop, outputs, {});
+  const std::string print = fingerprint(manifest);
+  const std::int64_t units = static_cast<std::int64_t>(loaded.size());  // per point
+
+  const double t = runs > 1 ? boost::math::quantile(
+                                  boost::math::students_t(static_cast<double>(runs - 1)), 0.975)
+                            : 0.0;
+  // One unit, design point r x scenario s: its points.csv rows into `points_rows`, and its
+  // outcomes.csv rows (with --per-run) to `per_run`, run by run. Safe to call from several
+  // threads (MPI rank 0 computes units beside its coordinating thread).
+  auto compute_unit = [&](std::int64_t unit, CsvBuffer& points_rows,
+                          const std::function<void(std::string_view)>& per_run,
+                          const std::function<void(int)>& progress) {
+    const int r = static_cast<int>(unit / units);
+    const std::size_t s = static_cast<std::size_t>(unit % units);
+    ModelSpec spec = loaded[s].model;
+    apply_overrides(spec, point_overrides(e, design, r));
+    const CompiledModel model = compile(spec, loaded[s].scenario);
+    const std::string quoted = CsvBuffer::quote(model.scenario);
+    PointStatsSink stats(kept);
+    PointRowsSink run_rows(kept, quoted + "," + std::to_string(r) + ",", per_run);
+    std::vector<RunSink*> sinks{&stats};
+    if (per_run) sinks.push_back(&run_rows);
+    RunnerOptions runner{{{1, 0}}, {}};
+    if (progress) runner.progress = [&](int n, int) { progress(n); };
+    run_plan(model, plans[s], runner, sinks);
+    points_rows.clear();
+    for (std::size_t m = 0; m < kept.size(); ++m) {
+      const double mean = stats.mean(m), sd = stats.sd(m);
+      const double half = t * sd / std::sqrt(static_cast<double>(runs));
+      points_rows.raw(quoted).comma().integer(r).comma().field(e.metrics[m]).comma();
+      points_rows.integer(runs).comma().fixed4(mean).comma().fixed4(sd).comma();
+      points_rows.fixed4(mean - half).comma().fixed4(mean + half).newline();
+    }
+  };
+  // A unit as MPI carries it: its points.csv rows and its outcomes.csv rows, packed.
+  auto compute_packed = [&](std::int64_t unit) {
+    CsvBuffer points_rows;
+    std::string outcome_rows;
+    std::function<void(std::string_view)> collect;
+    if (options.outcomes) collect = [&](std::string_view text) { outcome_rows += text; };
+    compute_unit(unit, points_rows, collect, {});
+    return mpi::pack({std::string(points_rows.view()), outcome_rows});
+  };
   SweepResult result;
   result.points = rows;
-  std::vector<std::string> written;
+  if (mpi::size() > 1 && mpi::rank() != 0) {
+    // A worker rank computes the units rank 0 hands it; rank 0 alone writes.
+    result.runs = mpi::serve(compute_packed) * runs;
+    return result;
+  }
+
+  OutputFolder folder(options.out_dir, options.force, options.resume);
+  const auto& dir = folder.path();
+  // Units (point, scenario) complete: from a resumed sweep's checkpoint, else none.
+  std::int64_t done = first * units;
+  std::optional<Checkpoint> resumed;
+  if (folder.resumed()) {
+    resumed = read_checkpoint(dir);
+    if (!resumed || resumed->fingerprint != print) {
+      folder.keep_unless_committed();
+      throw InputError(SourceLoc{options.out_dir, 0, 0},
+                       "the interrupted sweep kept in " + folder.resume_path().string() +
+                           " was made with other inputs or options; give the same command with "
+                           "--resume, or --force without --resume to start over");
+    }
+    if (resumed->done < done || resumed->done > stop * units)
+      throw RuntimeFailure(folder.resume_path().string() + ": checkpoint out of range");
+    done = resumed->done;
+  }
   std::uint64_t& bytes = result.bytes_written;
+  auto keep = [&](const char* name) -> std::optional<std::uint64_t> {
+    if (!resumed) return std::nullopt;
+    const auto size = resumed->size_of(name);
+    if (!size) throw RuntimeFailure(dir.string() + ": the checkpoint does not record " + name);
+    return size;
+  };
   {
     OutFile f(dir / "design.csv", bytes);
     std::string header = "point";
@@ -230,7 +363,6 @@ SweepResult run_sweep(const Experiment& e, const SweepOptions& options) {
       f.write(line + "\n");
     }
     f.close();
-    written.push_back("design.csv");
   }
   {
     OutFile f(dir / "parameters.csv", bytes);
@@ -245,102 +377,69 @@ SweepResult run_sweep(const Experiment& e, const SweepOptions& options) {
     }
     f.write(b.view());
     f.close();
-    written.push_back("parameters.csv");
   }
-  OutFile points_file(dir / "points.csv", bytes);
-  points_file.write("scenario,point,metric,runs,mean,sd,ci_low,ci_high\n");
-  written.push_back("points.csv");
+  OutFile points_file(dir / "points.csv", bytes, keep("points.csv"));
+  if (!resumed) points_file.write("scenario,point,metric,runs,mean,sd,ci_low,ci_high\n");
   std::unique_ptr<OutFile> outcomes_file;
   if (options.outcomes) {
-    outcomes_file = std::make_unique<OutFile>(dir / "outcomes.csv", bytes);
+    outcomes_file = std::make_unique<OutFile>(dir / "outcomes.csv", bytes, keep("outcomes.csv"));
     std::string header = "scenario,point,run";
     for (const auto& m : e.metrics) header += "," + m;
-    outcomes_file->write(header + "\n");
-    written.push_back("outcomes.csv");
+    if (!resumed) outcomes_file->write(header + "\n");
   }
-  const int runs = plans.front().runs;
-  const double t = runs > 1 ? boost::math::quantile(
-                                  boost::math::students_t(static_cast<double>(runs - 1)), 0.975)
-                            : 0.0;
-  CsvBuffer rows_text;
-  for (int r = 0; r < rows; ++r) {
-    const std::vector<Override> overrides = point_overrides(e, design, r);
-    for (std::size_t s = 0; s < loaded.size(); ++s) {
-      ModelSpec spec = loaded[s].model;
-      apply_overrides(spec, overrides);
-      const CompiledModel model = compile(spec, loaded[s].scenario);
-      const std::string quoted = CsvBuffer::quote(model.scenario);
-      PointStatsSink stats(kept);
-      PointRowsSink per_run(kept, quoted + "," + std::to_string(r) + ",", outcomes_file.get());
-      std::vector<RunSink*> sinks{&stats};
-      if (outcomes_file) sinks.push_back(&per_run);
-      RunnerOptions runner{{{1, 0}}, {}};
-      if (options.progress)
-        runner.progress = [&](int done, int) { options.progress(result.runs + done, total_runs); };
-      run_plan(model, plans[s], runner, sinks);
-      rows_text.clear();
-      for (std::size_t m = 0; m < kept.size(); ++m) {
-        const double mean = stats.mean(m), sd = stats.sd(m);
-        const double half = t * sd / std::sqrt(static_cast<double>(runs));
-        rows_text.raw(quoted).comma().integer(r).comma().field(e.metrics[m]).comma().integer(runs);
-        rows_text.comma().fixed4(mean).comma().fixed4(sd).comma().fixed4(mean - half).comma();
-        rows_text.fixed4(mean + half).newline();
-      }
-      points_file.write(rows_text.view());
-      result.runs += runs;
+  CheckpointClock clock;
+  auto checkpoint = [&](std::int64_t complete) {
+    Checkpoint c;
+    c.fingerprint = print;
+    c.done = complete;
+    points_file.flush();
+    c.files.emplace_back("points.csv", points_file.size());
+    if (outcomes_file) {
+      outcomes_file->flush();
+      c.files.emplace_back("outcomes.csv", outcomes_file->size());
+    }
+    write_checkpoint(dir, c);
+  };
+  result.runs = (done - first * units) * runs;
+  const std::int64_t total_here = (stop - first) * units * runs;
+  // After a unit's rows are written, in unit order: counts, test faults, checkpoints.
+  auto unit_written = [&](std::int64_t unit) {
+    result.runs += runs;
+    std::vector<OutFile*> files{&points_file};
+    if (outcomes_file) files.push_back(outcomes_file.get());
+    checkpoint_fault(files);
+    if (clock.due()) checkpoint(unit + 1);
+  };
+  std::function<void(std::string_view)> to_file;
+  if (outcomes_file) to_file = [&](std::string_view text) { outcomes_file->write(text); };
+  if (mpi::size() > 1) {
+    // Units farmed to the ranks; each comes back as its two row texts, written here in order.
+    mpi::farm(done, stop * units, compute_packed,
+              [&](std::int64_t unit, const std::string& payload) {
+                const auto parts = mpi::unpack(payload);
+                points_file.write(parts[0]);
+                if (outcomes_file) outcomes_file->write(parts[1]);
+                unit_written(unit);
+                if (options.progress) options.progress(result.runs, total_here);
+              });
+  } else {
+    CsvBuffer points_rows;
+    std::function<void(int)> progress;
+    if (options.progress) progress = [&](int n) { options.progress(result.runs + n, total_here); };
+    for (std::int64_t unit = done; unit < stop * units; ++unit) {
+      compute_unit(unit, points_rows, to_file, progress);
+      points_file.write(points_rows.view());
+      unit_written(unit);
     }
   }
   points_file.close();
   if (outcomes_file) outcomes_file->close();
   throw_if_interrupted();
+  fs::remove(dir / kCheckpointFile);
 
-  written.push_back("manifest.json");
-  std::string j = "{\n";
-  j += fmt::format("  \"program\": \"stancesim\",\n  \"command\": \"sweep\",\n");
-  j += fmt::format("  \"version\": {},\n  \"git_commit\": {},\n", json_quote(kVersion),
-                   json_quote(kGitCommit));
-  j += fmt::format("  \"experiment\": {},\n  \"description\": {},\n", json_quote(e.name),
-                   json_quote(e.description));
-  j += fmt::format("  \"experiment_file\": {{\"path\": {}, \"sha256\": \"{}\"}},\n",
-                   json_quote(e.file), sha256_file(e.file));
-  j += fmt::format(
-      "  \"design\": \"{}\",\n  \"design_points\": {},\n  \"base_points\": {},\n  "
-      "\"morris_levels\": {},\n  \"parameters\": {},\n",
-      design_name(e.design), rows, e.points, e.design == DesignKind::morris ? e.levels : 0,
-      json_list([&] {
-        std::vector<std::string> v;
-        for (const auto& p : e.parameters) v.push_back(p.name);
-        return v;
-      }()));
-  j += fmt::format("  \"seed\": {},\n  \"runs\": {},\n  \"threads\": {},\n", plans.front().seed,
-                   runs, plans.front().threads);
-  std::vector<std::string> scenario_names, steps;
-  for (std::size_t s = 0; s < loaded.size(); ++s) {
-    scenario_names.push_back(loaded[s].scenario.name);
-    steps.push_back(std::to_string(plans[s].steps));
-  }
-  j += "  \"scenarios\": " + json_list(scenario_names) + ",\n";
-  j += "  \"steps\": [" + [&] {
-    std::string out;
-    for (std::size_t i = 0; i < steps.size(); ++i) out += (i ? ", " : "") + steps[i];
-    return out;
-  }() + "],\n";
-  j += "  \"metrics\": " + json_list(e.metrics) + ",\n";
-  j += "  \"files\": [";
-  bool first = true;
-  std::set<std::string> seen;
-  for (const auto& ls : loaded)
-    for (const auto& f : ls.model.files)
-      if (seen.insert(f.path).second) {
-        j += fmt::format("{}\n    {{\"path\": {}, \"sha256\": \"{}\"}}", first ? "" : ",",
-                         json_quote(f.path), f.sha256);
-        first = false;
-      }
-  j += "\n  ],\n  \"outputs\": " + json_list(written) + ",\n";
-  j += "  \"command_line\": " + json_list(options.command_line) + "\n}\n";
   {
     OutFile f(dir / "manifest.json", bytes);
-    f.write(j);
+    f.write(manifest);
     f.close();
   }
   folder.commit();

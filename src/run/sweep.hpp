@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "analysis/sensitivity.hpp"
+#include "run/checkpoint.hpp"
 #include "run/plan.hpp"
 #include "scenario/experiment.hpp"
 
@@ -38,6 +39,8 @@ struct SweepOptions {
   std::string out_dir;
   bool force = false;
   bool outcomes = false;  // also write outcomes.csv (per run, the experiment's metrics)
+  bool resume = false;    // continue the destination's interrupted sweep (run/checkpoint.hpp)
+  Shard shard;            // --shard K/N: only this block of design points (a shard folder)
   std::vector<std::string> command_line;
   // After each run, on the calling thread: runs done and in all (points x scenarios x runs).
   std::function<void(std::int64_t done, std::int64_t total)> progress;
