@@ -1,6 +1,7 @@
 // Clean interruption: SIGINT, SIGTERM and SIGHUP set a flag that long loops poll (the ensemble
 // checks it before every run); the work then unwinds by an `Interrupted` exception, so every
-// temporary folder is removed on the way out and the process exits with 128 + the signal.
+// temporary folder is removed on the way out (or kept as resumable state when it holds a
+// checkpoint: output/output_folder.hpp) and the process exits with 128 + the signal.
 // SIGXFSZ (file size limit) is ignored so that a write fails with an error instead of killing
 // the process. A second signal of the same kind ends the process at once (default action).
 #pragma once
