@@ -69,10 +69,11 @@ Decider::Decider(const CompiledModel& model)
       policy_[target][l].resize(na_);
       policy_done_[target][l].resize(na_);
     }
-    response_[l].resize(na_ * na_);
+    response_weight_[l].resize(na_ * na_);
     response_track_[l].resize(na_ * na_);
     response_mean_[l].resize(na_ * na_);
     response_done_[l].resize(na_ * na_);
+    response_view_[l].resize(na_ * na_);
     plain_mean_[l].assign(na_ * na_, std::vector<double>(static_cast<std::size_t>(m_.n)));
     plain_mean_done_[l].resize(na_ * na_);
     aggregate_[l].resize(na_ * na_);
@@ -84,17 +85,20 @@ Decider::Decider(const CompiledModel& model)
       policy_[1][l][i].resize(nj);
       policy_track_[l][i].resize(static_cast<std::size_t>(n_options(m_.actors[i])));
       for (std::size_t j = 0; j < na_; ++j) {
-        const std::size_t classes = static_cast<std::size_t>(
-            m_.channel(static_cast<int>(i), static_cast<int>(j)).classes.size);
-        response_[l][i * na_ + j].resize(classes * static_cast<std::size_t>(m_.actors[j].n_joint));
+        const Channel& ch = m_.channel(static_cast<int>(i), static_cast<int>(j));
+        const std::size_t classes = static_cast<std::size_t>(ch.classes.size);
+        response_weight_[l][i * na_ + j].resize(classes * ch.response_rep.size());
         response_track_[l][i * na_ + j].resize(classes *
                                                static_cast<std::size_t>(n_options(m_.actors[j])));
         response_mean_[l][i * na_ + j].resize(classes * static_cast<std::size_t>(m_.n));
-        response_done_[l][i * na_ + j].resize(classes);
+        // At least one class: a pair without a channel caches its one view there.
+        response_done_[l][i * na_ + j].resize(std::max<std::size_t>(classes, 1));
+        response_view_[l][i * na_ + j].resize(std::max<std::size_t>(classes, 1));
       }
     }
   }
   prev_track_.resize(na_);
+  prev_track_done_.resize(na_);
   prev_target_track_.resize(na_);
   for (std::size_t i = 0; i < na_; ++i) {
     prev_track_[i].resize(static_cast<std::size_t>(n_options(m_.actors[i])));
@@ -108,19 +112,97 @@ Decider::Decider(const CompiledModel& model)
     log_keep_done_[li].resize(m_.leverage[li].damping.size());
   }
   xc_.resize(m_.n);
+  rows_.resize(na_ * na_);
+  range_rows_.resize(m_.forecasts.size() * na_);
+  for (const auto& t : m_.terms) {
+    const std::size_t owner = static_cast<std::size_t>(t.actor);
+    const std::size_t f = static_cast<std::size_t>(m_.actors[owner].forecast);
+    for (const int r : t.responders)
+      for (const auto& input : t.feature.inputs) {
+        rows_[owner * na_ + static_cast<std::size_t>(r)].push_back(input.first);
+        range_rows_[f * na_ + static_cast<std::size_t>(r)].push_back(input.first);
+      }
+  }
+  for (auto* all : {&rows_, &range_rows_})
+    for (auto& rows : *all) {
+      std::sort(rows.begin(), rows.end());
+      rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+    }
+  // The cells of a joint option: its track-options (per track, its local index), then for a
+  // channel's aggregate its key's mass and its track-options within the key's row.
+  auto group = [](std::size_t cells, int n_joint, const auto& cells_of) {
+    Groups g;
+    std::vector<std::vector<int>> members(cells);
+    for (int j = 0; j < n_joint; ++j)
+      for (const std::size_t c : cells_of(j)) members[c].push_back(j);
+    g.start.push_back(0);
+    for (const auto& m : members) {
+      g.joint.insert(g.joint.end(), m.begin(), m.end());
+      g.start.push_back(static_cast<int>(g.joint.size()));
+    }
+    return g;
+  };
+  marginal_groups_.resize(na_);
+  aggregate_groups_.resize(na_ * na_);
+  for (std::size_t b = 0; b < na_; ++b) {
+    const CompiledActor& actor = m_.actors[b];
+    const std::size_t nt = actor.tracks.size();
+    const std::size_t nopt = static_cast<std::size_t>(actor.n_options);
+    marginal_groups_[b] = group(nopt, actor.n_joint, [&](int j) {
+      std::vector<std::size_t> cells;
+      for (std::size_t t = 0; t < nt; ++t)
+        cells.push_back(
+            static_cast<std::size_t>(actor.joint_local[static_cast<std::size_t>(j) * nt + t]));
+      return cells;
+    });
+    for (std::size_t a = 0; a < na_; ++a) {
+      const Channel& ch = m_.channel(static_cast<int>(a), static_cast<int>(b));
+      if (ch.empty()) continue;
+      aggregate_groups_[a * na_ + b] =
+          group(ch.response_rep.size() * (nopt + 1), actor.n_joint, [&](int j) {
+            const std::size_t row =
+                static_cast<std::size_t>(ch.response_key[static_cast<std::size_t>(j)]) * (nopt + 1);
+            std::vector<std::size_t> cells{row + nopt};
+            for (std::size_t t = 0; t < nt; ++t)
+              cells.push_back(row + static_cast<std::size_t>(
+                                        actor.joint_local[static_cast<std::size_t>(j) * nt + t]));
+            return cells;
+          });
+    }
+  }
+  fire_within_.resize(na_);
+  for (std::size_t a = 0; a < na_; ++a) {
+    fire_within_[a].resize(m_.rules.size());
+    for (std::size_t r = 0; r < m_.rules.size(); ++r)
+      fire_within_[a][r] = 1 - std::pow(1 - m_.rules[r].probability, m_.actors[a].horizon);
+  }
   // Term scratch, sized for the largest term.
-  std::size_t max_inputs = 1, max_keys = 1, max_resp = 1;
+  std::size_t max_inputs = 1, max_resp = 1;
   for (const auto& t : m_.terms) {
     max_inputs = std::max(max_inputs, t.feature.inputs.size());
-    max_keys = std::max({max_keys, static_cast<std::size_t>(t.own_key[0].size),
-                         static_cast<std::size_t>(t.own_key[1].size)});
     max_resp = std::max(max_resp, t.responders.size());
   }
   slots_.resize(max_resp);
-  key_values_.resize(max_keys);
+  key_values_.resize(m_.terms.size());
+  for (std::size_t k = 0; k < m_.terms.size(); ++k)
+    key_values_[k].resize(static_cast<std::size_t>(
+        std::max(m_.terms[k].own_key[0].size, m_.terms[k].own_key[1].size)));
+  std::size_t max_terms = 1;
+  for (const auto& actor : m_.actors) max_terms = std::max(max_terms, actor.terms.size());
+  term_values_.resize(max_terms);
+  term_of_joint_.resize(max_terms);
   base_own_.resize(max_inputs);
   base_.resize(max_inputs);
   lists_.resize(max_resp);
+  delta_ptr_.resize(max_resp);
+  z_part_.resize(max_resp);
+  prob_part_.resize(max_resp);
+  input_weight_.resize(max_inputs);
+  input_lo_.resize(max_inputs);
+  input_hi_.resize(max_inputs);
+  input_var_.resize(max_inputs);
+  has_channel_.resize(max_resp);
+  slot_part_.resize(max_resp);
   list_prob_.resize(max_resp);
   index_.resize(max_resp);
   z_option_.resize(static_cast<std::size_t>(m_.n_track_options()));
@@ -155,21 +237,16 @@ void Decider::decide(const DecisionInputs& in) {
   }
   for (auto& done : range_done_) std::fill(done.begin(), done.end(), 0);
   for (auto& done : log_keep_done_) std::fill(done.begin(), done.end(), 0);
-  for (std::size_t a = 0; a < na_; ++a)
-    track_marginals(static_cast<int>(a), in.sigma_prev[a].data(), prev_track_[a].data());
+  std::fill(prev_track_done_.begin(), prev_track_done_.end(), 0);
   forecast();
   own_costs();
   for (std::size_t a = 0; a < na_; ++a)
     final_[a] = policy_at(m_.actors[a].depth, static_cast<int>(a), false);
 }
 
+// Each track-option's marginal: from 0, its joint options' probabilities in their order.
 void Decider::track_marginals(int actor, const double* joint, double* track) const {
-  const CompiledActor& a = m_.actors[static_cast<std::size_t>(actor)];
-  const std::size_t nt = a.tracks.size();
-  std::fill(track, track + a.n_options, 0.0);
-  const int* local = a.joint_local.data();
-  for (int j = 0; j < a.n_joint; ++j, local += nt)
-    for (std::size_t t = 0; t < nt; ++t) track[local[t]] += joint[j];
+  marginal_groups_[static_cast<std::size_t>(actor)].sum(joint, track);
 }
 
 // Step 1: the base forecast of each horizon, x(t+h) = F x + G c with no option's effects, and how
@@ -260,14 +337,32 @@ void Decider::utility_into(int level, int actor, double* eu, double* ex) {
       for (std::size_t p = 0; p < np_; ++p) row[p] += own[p];
     }
   }
-  for (const int k : a.terms) add_term(level, actor, k, eu, ex);
+  if (ex) {
+    for (const int k : a.terms) add_term(level, actor, k, eu, ex);
+    return;
+  }
+  // Each term's value per key first, then every joint option's sum in one pass: the terms are
+  // added in the same order, the running sum staying in a register.
+  const std::size_t nk = a.terms.size();
+  for (std::size_t i = 0; i < nk; ++i) {
+    term_values_[i] = add_term(level, actor, a.terms[i], nullptr, nullptr);
+    const CompiledTerm& term = m_.terms[static_cast<std::size_t>(a.terms[i])];
+    term_of_joint_[i] = term.own_key[level >= 2 ? 1 : 0].of_joint.data();
+  }
+  const double* const* values = term_values_.data();
+  const int* const* of_joint = term_of_joint_.data();
+  for (int j = 0; j < a.n_joint; ++j) {
+    double u = eu[j];
+    for (std::size_t i = 0; i < nk; ++i) u += values[i][of_joint[i][j]];
+    eu[j] = u;
+  }
 }
 
 // A feature term's contribution: its value depends on the owner's option only through its own
 // moving tracks and the class each responder's channel puts the option in, so it is computed
 // once per such key and then spread over the joint options. First each responder's part per
 // class (means, enumerated entries), then the keys.
-void Decider::add_term(int level, int actor, int k, double* eu, double* ex) {
+const double* Decider::add_term(int level, int actor, int k, double* eu, double* ex) {
   const CompiledTerm& term = m_.terms[static_cast<std::size_t>(k)];
   const CompiledActor& a = m_.actors[static_cast<std::size_t>(actor)];
   const int f = a.forecast;
@@ -342,9 +437,19 @@ void Decider::add_term(int level, int actor, int k, double* eu, double* ex) {
   const std::size_t n_own = term.moving[static_cast<std::size_t>(actor)].tracks.size();
   const int* own_options = term.key_options[variant].data();
   const int* key_classes = term.key_classes.data();
+  // Per responder: whether its class varies with the key (it has a channel).
+  for (std::size_t r = 0; r < nr; ++r) has_channel_[r] = slots_[r].channel != nullptr;
+  const char* has_channel = has_channel_.data();
   auto class_of = [&](int q, std::size_t r) {
-    return slots_[r].channel ? key_classes[static_cast<std::size_t>(q) * nr + r] : 0;
+    return has_channel[r] ? key_classes[static_cast<std::size_t>(q) * nr + r] : 0;
   };
+  // The term's inputs and this forecast's shifts as plain arrays: the loops below write only to
+  // scratch, so nothing they read has to be loaded again.
+  int* var = input_var_.data();
+  for (std::size_t i = 0; i < ni; ++i) var[i] = inputs[i].first;
+  const double* P = P_[static_cast<std::size_t>(f)].data();
+  const std::size_t n = static_cast<std::size_t>(m_.n);
+  double* values = key_values_[static_cast<std::size_t>(k)].data();
   if (closed_form) {
     // No input can reach a bound and the argument stays on one linear piece of the shape: the
     // value is the forecast's plus each option's and each responder class's contribution.
@@ -359,22 +464,28 @@ void Decider::add_term(int level, int actor, int k, double* eu, double* ex) {
         z_option_[static_cast<std::size_t>(to)] = z;
       }
     }
+    for (std::size_t r = 0; r < nr; ++r) slot_part_[r] = slots_[r].z.data();
+    const double* const* slot_z = slot_part_.data();
+    const double* z_option = z_option_.data();
     for (int q = 0; q < key.size; ++q) {
       double z = z0;
       for (std::size_t t = 0; t < n_own; ++t)
-        z += z_option_[static_cast<std::size_t>(
-            own_options[static_cast<std::size_t>(q) * n_own + t])];
-      for (std::size_t r = 0; r < nr; ++r)
-        z += slots_[r].z[static_cast<std::size_t>(class_of(q, r))];
-      key_values_[static_cast<std::size_t>(q)] = term.weight * piece(term.feature.shape, z);
+        z += z_option[own_options[static_cast<std::size_t>(q) * n_own + t]];
+      for (std::size_t r = 0; r < nr; ++r) z += slot_z[r][class_of(q, r)];
+      values[q] = term.weight * piece(term.feature.shape, z);
     }
   } else {
+    for (std::size_t r = 0; r < nr; ++r) slot_part_[r] = slots_[r].mean.data();
+    const double* const* slot_mean = slot_part_.data();
+    double* base_own = base_own_.data();
+    double* base = base_.data();
     for (int q = 0; q < key.size; ++q) {
+      const int* own = &own_options[static_cast<std::size_t>(q) * n_own];
       for (std::size_t i = 0; i < ni; ++i) {
-        double x = mu[inputs[i].first];
+        double x = mu[var[i]];
         for (std::size_t t = 0; t < n_own; ++t)
-          x += shift(f, inputs[i].first, own_options[static_cast<std::size_t>(q) * n_own + t]);
-        base_own_[i] = x;
+          x += P[static_cast<std::size_t>(own[t]) * n + static_cast<std::size_t>(var[i])];
+        base_own[i] = x;
       }
       double value;
       if (linear) {
@@ -388,41 +499,40 @@ void Decider::add_term(int level, int actor, int k, double* eu, double* ex) {
           list_prob_[r] =
               entry_probabilities(slot, slot.full, cls, view(level, actor, slot.actor, cls));
         }
-        value = enumerate(term, base_own_.data(), true);
+        value = enumerate(term, base_own, true);
       } else {
-        std::copy_n(base_own_.begin(), ni, base_.begin());
-        bool clamp = false;
+        std::copy_n(base_own, ni, base);
         for (std::size_t r = 0; r < nr; ++r) {
           Slot& slot = slots_[r];
-          const int cls = class_of(q, r);
-          for (std::size_t i = 0; i < ni; ++i)
-            base_[i] += slot.mean[static_cast<std::size_t>(cls) * ni + i];
+          const std::size_t cls = static_cast<std::size_t>(class_of(q, r));
+          const double* mean = slot_mean[r] + cls * ni;
+          for (std::size_t i = 0; i < ni; ++i) base[i] += mean[i];
           lists_[r] = &slot.entries;
-          list_prob_[r] =
-              &slot.entries
-                   .prob[static_cast<std::size_t>(cls) * static_cast<std::size_t>(slot.entries.n)];
+          list_prob_[r] = &slot.entries.prob[cls * static_cast<std::size_t>(slot.entries.n)];
         }
+        bool clamp = false;
         for (std::size_t i = 0; i < ni && !clamp; ++i) {
-          double lo = base_[i], hi = base_[i];
+          double lo = base[i], hi = base[i];
           for (std::size_t r = 0; r < nr; ++r) {
             lo += slots_[r].entry_lo[i];
             hi += slots_[r].entry_hi[i];
           }
-          const int v = inputs[i].first;
-          clamp = lo < m_.lo(v) || hi > m_.hi(v);
+          clamp = lo < m_.lo(var[i]) || hi > m_.hi(var[i]);
         }
-        value = enumerate(term, base_.data(), clamp);
+        value = enumerate(term, base, clamp);
       }
-      key_values_[static_cast<std::size_t>(q)] = term.weight * value;
+      values[q] = term.weight * value;
     }
   }
-  const std::size_t priority = static_cast<std::size_t>(term.priority);
+  if (!eu) return values;
   const int* of_joint = key.of_joint.data();
-  for (int j = 0; j < a.n_joint; ++j) {
-    const double v = key_values_[static_cast<std::size_t>(of_joint[j])];
-    eu[j] += v;
-    if (ex) ex[static_cast<std::size_t>(j) * np_ + priority] += v;
+  for (int j = 0; j < a.n_joint; ++j) eu[j] += values[of_joint[j]];
+  if (ex) {
+    const std::size_t priority = static_cast<std::size_t>(term.priority);
+    for (int j = 0; j < a.n_joint; ++j)
+      ex[static_cast<std::size_t>(j) * np_ + priority] += values[of_joint[j]];
   }
+  return values;
 }
 
 // Is the term's expectation exact in closed form for every key? Yes when no combination of the
@@ -431,15 +541,19 @@ void Decider::add_term(int level, int actor, int k, double* eu, double* ex) {
 bool Decider::piecewise_linear(const CompiledTerm& term, int actor, const double* mu) {
   const auto& inputs = term.feature.inputs;
   const CompiledActor& a = m_.actors[static_cast<std::size_t>(actor)];
+  const double* P = P_[static_cast<std::size_t>(a.forecast)].data();
+  const std::size_t n = static_cast<std::size_t>(m_.n);
   double z_lo = term.feature.offset, z_hi = z_lo;
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     const int v = inputs[i].first;
     double lo = mu[v], hi = lo;
     for (const int t : term.moving[static_cast<std::size_t>(actor)].tracks) {
       const CompiledTrack& track = a.tracks[static_cast<std::size_t>(t)];
+      const double* col =
+          P + static_cast<std::size_t>(track.first) * n + static_cast<std::size_t>(v);
       double tlo = INFINITY, thi = -INFINITY;
       for (std::size_t o = 0; o < track.options.size(); ++o) {
-        const double x = shift(a.forecast, v, track.first + static_cast<int>(o));
+        const double x = col[o * n];
         tlo = std::min(tlo, x);
         thi = std::max(thi, x);
       }
@@ -474,26 +588,48 @@ bool Decider::piecewise_linear(const CompiledTerm& term, int actor, const double
 const double* Decider::range(int forecast, int actor, bool high) {
   const std::size_t f = static_cast<std::size_t>(forecast);
   const auto ai = static_cast<Eigen::Index>(actor);
+  double* lo = range_lo_[f].col(ai).data();
+  double* hi = range_hi_[f].col(ai).data();
   if (!range_done_[f][static_cast<std::size_t>(actor)]) {
+    // Per row, the sum over the tracks (from 0, in track order) of the lowest and highest shift
+    // among the track's options.
     const CompiledActor& b = m_.actors[static_cast<std::size_t>(actor)];
-    range_lo_[f].col(ai).setZero();
-    range_hi_[f].col(ai).setZero();
-    for (const auto& track : b.tracks) {
-      const auto cols =
-          P_[f].middleCols(track.first, static_cast<Eigen::Index>(track.options.size()));
-      range_lo_[f].col(ai) += cols.rowwise().minCoeff();
-      range_hi_[f].col(ai) += cols.rowwise().maxCoeff();
+    const Eigen::MatrixXd& P = P_[f];
+    for (const int v : range_rows_[f * na_ + static_cast<std::size_t>(actor)]) {
+      double sum_lo = 0, sum_hi = 0;
+      for (const auto& track : b.tracks) {
+        double tlo = P(v, track.first), thi = tlo;
+        for (int o = 1; o < static_cast<int>(track.options.size()); ++o) {
+          const double x = P(v, track.first + o);
+          tlo = std::min(tlo, x);
+          thi = std::max(thi, x);
+        }
+        sum_lo += tlo;
+        sum_hi += thi;
+      }
+      lo[v] = sum_lo;
+      hi[v] = sum_hi;
     }
     range_done_[f][static_cast<std::size_t>(actor)] = 1;
   }
-  return (high ? range_hi_[f] : range_lo_[f]).col(ai).data();
+  return high ? hi : lo;
 }
 
-void Decider::mean_shift(int forecast, int actor, const double* track, double* mean) const {
+// Row by row as the matrix-vector product computes it: from 0, the actor's options in order.
+void Decider::mean_shift(int anticipator, int actor, const double* track, double* mean) const {
   const CompiledActor& b = m_.actors[static_cast<std::size_t>(actor)];
-  Eigen::Map<Eigen::VectorXd>(mean, m_.n).noalias() =
-      P_[static_cast<std::size_t>(forecast)].middleCols(b.tracks.front().first, b.n_options) *
-      Eigen::Map<const Eigen::VectorXd>(track, b.n_options);
+  const std::size_t f =
+      static_cast<std::size_t>(m_.actors[static_cast<std::size_t>(anticipator)].forecast);
+  const std::size_t n = static_cast<std::size_t>(m_.n);
+  const double* cols = P_[f].data() + static_cast<std::size_t>(b.tracks.front().first) * n;
+  const std::size_t nopt = static_cast<std::size_t>(b.n_options);
+  for (const int v :
+       rows_[static_cast<std::size_t>(anticipator) * na_ + static_cast<std::size_t>(actor)]) {
+    const double* row = cols + v;
+    double sum = 0;
+    for (std::size_t o = 0; o < nopt; ++o) sum += row[o * n] * track[o];
+    mean[v] = sum;
+  }
 }
 
 // A responder's distinct shifts of the term's inputs over a projection of its options (options
@@ -547,17 +683,23 @@ const double* Decider::entry_probabilities(Slot& slot, Slot::Entries& e, int cls
   // running sum stays in a register while consecutive options share an entry (they often do)
   // instead of going through memory at every option.
   const int* entry = e.of_joint.data();
-  int current = entry[0];
-  double sum = prob[current];
-  for (int j = 0; j < b.n_joint; ++j) {
-    if (entry[j] != current) {
-      prob[current] = sum;
-      current = entry[j];
-      sum = prob[current];
+  auto sum_up = [&](auto joint) {
+    int current = entry[0];
+    double sum = prob[current];
+    for (int j = 0; j < b.n_joint; ++j) {
+      if (entry[j] != current) {
+        prob[current] = sum;
+        current = entry[j];
+        sum = prob[current];
+      }
+      sum += joint(j);
     }
-    sum += v.joint[j];
-  }
-  prob[current] = sum;
+    prob[current] = sum;
+  };
+  if (v.weight)
+    sum_up([&](int j) { return v.joint[j] * v.weight[v.key[j]]; });
+  else
+    sum_up([&](int j) { return v.joint[j]; });
   e.prob_done[static_cast<std::size_t>(cls)] = 1;
   return prob;
 }
@@ -570,11 +712,30 @@ const double* Decider::entry_probabilities(Slot& slot, Slot::Entries& e, int cls
 // part (base plus its shifts, or z0 plus its contribution) is computed once per entry, not once
 // per combination; the other responders' parts are then added in the same order as always.
 double Decider::enumerate(const CompiledTerm& term, const double* base, bool clamp) {
+  // The shape is fixed for the whole sum: each case is compiled with its own.
+  switch (term.feature.shape) {
+    case Shape::linear:
+      return enumerate_as(term, base, clamp, [](double z) { return z; });
+    case Shape::logistic:
+      return enumerate_as(term, base, clamp,
+                          [](double z) { return apply_shape(Shape::logistic, z); });
+    case Shape::hinge:
+      return enumerate_as(term, base, clamp, [](double z) { return apply_shape(Shape::hinge, z); });
+    case Shape::ramp:
+      return enumerate_as(term, base, clamp, [](double z) { return apply_shape(Shape::ramp, z); });
+    case Shape::step:
+      return enumerate_as(term, base, clamp, [](double z) { return apply_shape(Shape::step, z); });
+  }
+  return enumerate_as(term, base, clamp,
+                      [&](double z) { return apply_shape(term.feature.shape, z); });
+}
+
+template <class ShapeFn>
+double Decider::enumerate_as(const CompiledTerm& term, const double* base, bool clamp,
+                             ShapeFn shape) {
   const auto& inputs = term.feature.inputs;
   const std::size_t ni = inputs.size();
   const std::size_t nr = term.responders.size();
-  std::vector<int>& index = index_;
-  std::fill(index.begin(), index.end(), 0);
   double z0 = term.feature.offset;
   if (!clamp)
     for (std::size_t i = 0; i < ni; ++i) z0 += inputs[i].second * base[i];
@@ -588,46 +749,108 @@ double Decider::enumerate(const CompiledTerm& term, const double* base, bool cla
     else
       first_[q] = first ? z0 + first->z[q] : z0;
   }
-  double total = 0;
-  for (;;) {
-    for (std::size_t q = 0; q < n0; ++q) {
-      // 1 times the first probability is that probability exactly.
-      double p = first ? list_prob_[0][q] : 1.0;
-      for (std::size_t r = 1; r < nr; ++r) p *= list_prob_[r][index[r]];
-      if (!(p > 0)) continue;
-      double z;
-      if (clamp) {
-        z = z0;
-        for (std::size_t i = 0; i < ni; ++i) {
-          double x = first_[q * ni + i];
-          for (std::size_t r = 1; r < nr; ++r)
-            x += lists_[r]->delta[static_cast<std::size_t>(index[r]) * ni + i];
-          const int v = inputs[i].first;
-          z += inputs[i].second * std::clamp(x, m_.lo(v), m_.hi(v));
-        }
-      } else {
-        z = first_[q];
-        for (std::size_t r = 1; r < nr; ++r) z += lists_[r]->z[static_cast<std::size_t>(index[r])];
-      }
-      total += p * apply_shape(term.feature.shape, z);
+  // Each input's weight and bounds, read once instead of once per combination.
+  double* w = input_weight_.data();
+  double* lo = input_lo_.data();
+  double* hi = input_hi_.data();
+  if (clamp)
+    for (std::size_t i = 0; i < ni; ++i) {
+      w[i] = inputs[i].second;
+      lo[i] = m_.lo(inputs[i].first);
+      hi[i] = m_.hi(inputs[i].first);
     }
-    std::size_t r = 1;
-    while (r < nr && ++index[r] == lists_[r]->n) index[r++] = 0;
-    if (r >= nr) break;
-  }
+  const double* p0 = first ? list_prob_[0] : nullptr;
+  const double* f0 = first_.data();
+  // One combination: the first responder's entry q and one entry of each of the nd others, given
+  // by its probability (pr) and its deltas (d) or its part of the argument (zr).
+  double total = 0;
+  auto add = [&](std::size_t q, const double* pr, auto clamp_tag, const double* const* d,
+                 const double* zr, std::size_t nd) {
+    // 1 times the first probability is that probability exactly.
+    double p = p0 ? p0[q] : 1.0;
+    for (std::size_t r = 0; r < nd; ++r) p *= pr[r];
+    if (!(p > 0)) return;
+    double z;
+    if constexpr (decltype(clamp_tag)::value) {
+      z = z0;
+      const double* x0 = f0 + q * ni;
+      for (std::size_t i = 0; i < ni; ++i) {
+        double x = x0[i];
+        for (std::size_t r = 0; r < nd; ++r) x += d[r][i];
+        z += w[i] * std::clamp(x, lo[i], hi[i]);
+      }
+    } else {
+      z = f0[q];
+      for (std::size_t r = 0; r < nd; ++r) z += zr[r];
+    }
+    total += p * shape(z);
+  };
+  auto run = [&](auto clamp_tag) {
+    if (nr <= 1) {
+      for (std::size_t q = 0; q < n0; ++q) add(q, nullptr, clamp_tag, nullptr, nullptr, 0);
+      return;
+    }
+    if (nr == 2) {
+      const Slot::Entries& e1 = *lists_[1];
+      for (int k = 0; k < e1.n; ++k) {
+        const std::size_t kk = static_cast<std::size_t>(k);
+        const double* d1 = decltype(clamp_tag)::value ? &e1.delta[kk * ni] : nullptr;
+        const double zr = decltype(clamp_tag)::value ? 0.0 : e1.z[kk];
+        for (std::size_t q = 0; q < n0; ++q) add(q, &list_prob_[1][kk], clamp_tag, &d1, &zr, 1);
+      }
+      return;
+    }
+    // Any number of responders: their entries counted through like digits, the second fastest.
+    std::vector<int>& index = index_;
+    std::fill(index.begin(), index.end(), 0);
+    std::vector<const double*>& d = delta_ptr_;
+    std::vector<double>& zr = z_part_;
+    std::vector<double>& pr = prob_part_;
+    for (;;) {
+      for (std::size_t r = 1; r < nr; ++r) {
+        const std::size_t k = static_cast<std::size_t>(index[r]);
+        pr[r - 1] = list_prob_[r][k];
+        if constexpr (decltype(clamp_tag)::value)
+          d[r - 1] = &lists_[r]->delta[k * ni];
+        else
+          zr[r - 1] = lists_[r]->z[k];
+      }
+      for (std::size_t q = 0; q < n0; ++q)
+        add(q, pr.data(), clamp_tag, d.data(), zr.data(), nr - 1);
+      std::size_t r = 1;
+      while (r < nr && ++index[r] == lists_[r]->n) index[r++] = 0;
+      if (r >= nr) break;
+    }
+  };
+  if (clamp)
+    run(std::true_type{});
+  else
+    run(std::false_type{});
   return total;
 }
 
 // The responder's policy as the anticipator expects it at this level and class.
 Decider::View Decider::view(int level, int anticipator, int responder, int cls) {
-  if (level >= 2) return response(level, anticipator, responder, cls);
   const std::size_t pair =
       static_cast<std::size_t>(anticipator) * na_ + static_cast<std::size_t>(responder);
+  if (level >= 2) {
+    // Asked once per term, responder and class: answered from the cache before anything else.
+    const std::size_t l = static_cast<std::size_t>(level - 1), c = static_cast<std::size_t>(cls);
+    if (response_done_[l][pair][c]) return response_view_[l][pair][c];
+    const View v = response(level, anticipator, responder, cls);
+    response_view_[l][pair][c] = v;
+    response_done_[l][pair][c] = 1;
+    return v;
+  }
   std::vector<double>& mean = plain_mean_[0][pair];
   const double* track = prev_track_[static_cast<std::size_t>(responder)].data();
+  if (!prev_track_done_[static_cast<std::size_t>(responder)]) {
+    track_marginals(responder, in_->sigma_prev[static_cast<std::size_t>(responder)].data(),
+                    prev_track_[static_cast<std::size_t>(responder)].data());
+    prev_track_done_[static_cast<std::size_t>(responder)] = 1;
+  }
   if (!plain_mean_done_[0][pair]) {
-    mean_shift(m_.actors[static_cast<std::size_t>(anticipator)].forecast, responder, track,
-               mean.data());
+    mean_shift(anticipator, responder, track, mean.data());
     plain_mean_done_[0][pair] = 1;
   }
   return {in_->sigma_prev[static_cast<std::size_t>(responder)].data(), track, mean.data()};
@@ -645,18 +868,16 @@ Decider::View Decider::response(int level, int anticipator, int responder, int c
   const Channel& ch = m_.channel(anticipator, responder);
   const CompiledActor& a = m_.actors[static_cast<std::size_t>(anticipator)];
   const CompiledActor& b = m_.actors[static_cast<std::size_t>(responder)];
-  const std::size_t nb = static_cast<std::size_t>(b.n_joint);
   const std::size_t ri = static_cast<std::size_t>(responder);
   const std::size_t nopt = static_cast<std::size_t>(b.n_options);
-  double* sigma = nullptr;
+  const std::size_t nkeys = ch.response_rep.size();
+  double* weight = nullptr;
   double* track = nullptr;
   double* mean = nullptr;
   if (!ch.empty()) {
-    sigma = &response_[l][pair][static_cast<std::size_t>(cls) * nb];
+    weight = &response_weight_[l][pair][static_cast<std::size_t>(cls) * nkeys];
     track = &response_track_[l][pair][static_cast<std::size_t>(cls) * nopt];
     mean = &response_mean_[l][pair][static_cast<std::size_t>(cls) * static_cast<std::size_t>(m_.n)];
-    // Asked once per term, responder and class: answered from the cache before anything else.
-    if (response_done_[l][pair][static_cast<std::size_t>(cls)]) return {sigma, track, mean};
   }
   const double* base =
       level == 2 ? in_->target_prev[ri].data() : policy_at(level - 1, responder, true).data();
@@ -665,7 +886,7 @@ Decider::View Decider::response(int level, int anticipator, int responder, int c
   if (ch.empty()) {
     std::vector<double>& plain = plain_mean_[l][pair];
     if (!plain_mean_done_[l][pair]) {
-      mean_shift(a.forecast, responder, base_track, plain.data());
+      mean_shift(anticipator, responder, base_track, plain.data());
       plain_mean_done_[l][pair] = 1;
     }
     return {base, base_track, plain.data()};
@@ -698,11 +919,14 @@ Decider::View Decider::response(int level, int anticipator, int responder, int c
       if (r.when.eval(xc, levels_c_.data(), in_->step)) {
         double p = 1;
         if (!active_now) {
-          p = r.probability_metric >= 0
-                  ? std::clamp(m_.metrics[static_cast<std::size_t>(r.probability_metric)].eval(xc),
-                               0.0, 1.0)
-                  : r.probability;
-          p = 1 - std::pow(1 - p, a.horizon);  // the chance it fires within the horizon
+          // The chance it fires within the horizon.
+          if (r.probability_metric >= 0) {
+            p = std::clamp(m_.metrics[static_cast<std::size_t>(r.probability_metric)].eval(xc), 0.0,
+                           1.0);
+            p = 1 - std::pow(1 - p, a.horizon);
+          } else {
+            p = fire_within_[static_cast<std::size_t>(anticipator)][static_cast<std::size_t>(rule)];
+          }
         }
         then_cost = p * severity(xc);
       }
@@ -718,17 +942,10 @@ Decider::View Decider::response(int level, int anticipator, int responder, int c
   }
   // The base policy's mass and track marginals per response key, once per level and pair: the
   // reweighted marginals are then a weighted sum over the keys.
-  const std::size_t nkeys = ch.response_rep.size();
   std::vector<double>& agg = aggregate_[l][pair];
   if (!aggregate_done_[l][pair]) {
-    agg.assign(nkeys * (nopt + 1), 0.0);
-    const std::size_t nt = b.tracks.size();
-    const int* local = b.joint_local.data();
-    for (std::size_t j = 0; j < nb; ++j, local += nt) {
-      double* row = &agg[static_cast<std::size_t>(ch.response_key[j]) * (nopt + 1)];
-      row[nopt] += base[j];
-      for (std::size_t t = 0; t < nt; ++t) row[local[t]] += base[j];
-    }
+    agg.resize(nkeys * (nopt + 1));
+    aggregate_groups_[pair].sum(base, agg.data());
     aggregate_done_[l][pair] = 1;
   }
   // The log-weights are normalised below: the largest among keys the base policy gives mass to
@@ -741,17 +958,15 @@ Decider::View Decider::response(int level, int anticipator, int responder, int c
   double total = 0;
   for (std::size_t key = 0; key < nkeys; ++key)
     total += weights_[key] * agg[key * (nopt + 1) + nopt];
-  for (auto& w : weights_) w /= total;
+  for (std::size_t key = 0; key < nkeys; ++key) weight[key] = weights_[key] / total;
   std::fill(track, track + nopt, 0.0);
   for (std::size_t key = 0; key < nkeys; ++key) {
     const double* row = &agg[key * (nopt + 1)];
-    for (std::size_t o = 0; o < nopt; ++o) track[o] += weights_[key] * row[o];
+    const double w = weight[key];
+    for (std::size_t o = 0; o < nopt; ++o) track[o] += w * row[o];
   }
-  for (std::size_t j = 0; j < nb; ++j)
-    sigma[j] = base[j] * weights_[static_cast<std::size_t>(ch.response_key[j])];
-  mean_shift(a.forecast, responder, track, mean);
-  response_done_[l][pair][static_cast<std::size_t>(cls)] = 1;
-  return {sigma, track, mean};
+  mean_shift(anticipator, responder, track, mean);
+  return {base, track, mean, weight, ch.response_key.data()};
 }
 
 // The anticipator's forecast of the whole state (and its levels) if it holds the options of this
@@ -780,11 +995,14 @@ const std::vector<double>& Decider::policy_at(int level, int actor, bool target)
   if (policy_done_[target][l][ai]) return sigma;
   const CompiledActor& a = m_.actors[ai];
   const std::vector<double>& eu = utility(level, actor);
-  for (int j = 0; j < a.n_joint; ++j) {
+  const std::size_t nt = a.tracks.size();
+  // The actor's adjustment costs by local track-option.
+  const double* inertia = &own_inertia_[static_cast<std::size_t>(a.tracks.front().first)];
+  const int* local = a.joint_local.data();
+  for (int j = 0; j < a.n_joint; ++j, local += nt) {
     double u = eu[static_cast<std::size_t>(j)];
     if (target)
-      for (std::size_t t = 0; t < a.tracks.size(); ++t)
-        u += own_inertia_[static_cast<std::size_t>(a.track_option(j, static_cast<int>(t)))];
+      for (std::size_t t = 0; t < nt; ++t) u += inertia[local[t]];
     sigma[static_cast<std::size_t>(j)] = a.lambda * u;
     // The model's ranges keep utilities finite (model/params.hpp); this catches what slips past
     // them before it turns into NaN probabilities.

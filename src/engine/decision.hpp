@@ -73,11 +73,15 @@ class Decider {
   static constexpr int kMaxDepth = 3;
   // What a responder does, as one anticipator expects it: its joint policy, the marginal
   // probability of each of its track-options, and the mean shift its options add to every
-  // variable of the anticipator's forecast.
+  // variable of the anticipator's forecast. A reweighted policy is kept as the policy it
+  // reweights and a weight per response key: joint option j has probability
+  // joint[j] * weight[key[j]] (computed only where a term enumerates the responder's options).
   struct View {
     const double* joint = nullptr;
     const double* track = nullptr;
     const double* mean = nullptr;
+    const double* weight = nullptr;  // per response key, or null: joint as it is
+    const int* key = nullptr;        // per joint option: its response key
   };
   // Per responder of the term being evaluated: its class count and, per class, its enumerated
   // entries (probability then deltas per input) and the mean of the rest per input.
@@ -105,12 +109,15 @@ class Decider {
   void own_costs();
   const std::vector<double>& utility(int level, int actor);
   void utility_into(int level, int actor, double* eu, double* ex);
-  void add_term(int level, int actor, int term, double* eu, double* ex);
+  // Computes the term's value per key and returns them; adds them to eu (and ex) unless null.
+  const double* add_term(int level, int actor, int term, double* eu, double* ex);
   bool piecewise_linear(const CompiledTerm& term, int actor, const double* mu);
   void build_entries(const CompiledTerm& term, const Projection& proj, Slot& slot,
                      Slot::Entries& e);
   const double* entry_probabilities(Slot& slot, Slot::Entries& e, int cls, const View& v);
   double enumerate(const CompiledTerm& term, const double* base, bool clamp);
+  template <class ShapeFn>
+  double enumerate_as(const CompiledTerm& term, const double* base, bool clamp, ShapeFn shape);
   View view(int level, int anticipator, int responder, int cls);
   View response(int level, int anticipator, int responder, int cls);
   void class_forecast(const Channel& channel, int cls);
@@ -120,8 +127,10 @@ class Decider {
   // Throws RuntimeFailure naming the actor, week, option and the likely cause.
   [[noreturn]] void non_finite(int level, int actor, int joint);
   void track_marginals(int actor, const double* joint, double* track) const;
-  // The mean shift of every variable of a forecast when an actor follows these marginals.
-  void mean_shift(int forecast, int actor, const double* track, double* mean) const;
+  // The mean shift of the anticipator's forecast when an actor follows these marginals, and the
+  // span of an actor's shifts over all its options. Only the rows of the variables that the terms
+  // read (rows_, range_rows_) are computed: no other row is ever read.
+  void mean_shift(int anticipator, int actor, const double* track, double* mean) const;
   const double* range(int forecast, int actor, bool high);
   double shift(int forecast, int variable, int track_option) const {
     return P_[static_cast<std::size_t>(forecast)](variable, track_option);
@@ -134,34 +143,70 @@ class Decider {
   std::vector<Eigen::MatrixXd> P_;   // per forecast operator: variables x track-options shifts
   std::vector<Eigen::MatrixXd> range_lo_, range_hi_;  // per forecast: variables x actors
   std::vector<std::vector<char>> range_done_;
+  // The variables that the terms read: per ordered pair (anticipator * na + responder), the
+  // inputs of the anticipator's terms the responder can move (rows of its mean shifts); per
+  // forecast and responder (f * na + responder), the same over the anticipators with that
+  // forecast (rows of its ranges).
+  std::vector<std::vector<int>> rows_, range_rows_;
+  // Sums over joint options grouped by cell, each taken in the joint options' order in a register:
+  // per actor, the joint options of each of its track-options (marginals); per ordered pair with
+  // a channel, those of each response key (its mass) and of each key and track-option.
+  struct Groups {
+    std::vector<int> start, joint;  // cell c holds joint[start[c] .. start[c + 1])
+    void sum(const double* x, double* out) const {
+      for (std::size_t c = 0; c + 1 < start.size(); ++c) {
+        double total = 0;
+        for (int k = start[c]; k < start[c + 1]; ++k)
+          total += x[joint[static_cast<std::size_t>(k)]];
+        out[c] = total;
+      }
+    }
+  };
+  std::vector<Groups> marginal_groups_, aggregate_groups_;
+  // Per anticipator and rule without a probability metric: the chance the rule fires within the
+  // anticipator's horizon (a constant of the model).
+  std::vector<std::vector<double>> fire_within_;
   std::vector<double> own_, own_total_;  // track-options x priorities; track-options
   std::vector<double> own_inertia_;      // track-options: the adjustment cost (>= 0)
   std::vector<std::vector<double>> eu_[kMaxDepth], policy_[2][kMaxDepth];
   std::vector<char> eu_done_[kMaxDepth], policy_done_[2][kMaxDepth];
   std::vector<std::vector<double>> policy_track_[kMaxDepth];  // target policies' marginals
-  // Per level and ordered pair (anticipator * na + responder), per class: the responder's joint
-  // policy, track marginals and mean shift over the anticipator's forecast.
-  std::vector<std::vector<double>> response_[kMaxDepth], response_track_[kMaxDepth],
+  // Per level and ordered pair (anticipator * na + responder), per class: the weight of each
+  // response key, the responder's track marginals and its mean shift over the anticipator's
+  // forecast.
+  std::vector<std::vector<double>> response_weight_[kMaxDepth], response_track_[kMaxDepth],
       response_mean_[kMaxDepth];
   std::vector<std::vector<char>> response_done_[kMaxDepth];
-  std::vector<std::vector<double>> aggregate_[kMaxDepth];  // per pair: keys x (options + mass)
+  std::vector<std::vector<View>> response_view_[kMaxDepth];  // per pair, per class: when done
+  std::vector<std::vector<double>> aggregate_[kMaxDepth];    // per pair: keys x (options + mass)
   std::vector<char> aggregate_done_[kMaxDepth];
   // Unreweighted views (last week's policy, last week's target, this week's targets), per level:
   // the mean shift over each anticipator's forecast.
   std::vector<std::vector<double>> plain_mean_[kMaxDepth];  // per pair: n
   std::vector<char> plain_mean_done_[kMaxDepth];
   std::vector<std::vector<double>> prev_track_, prev_target_track_;
+  std::vector<char> prev_track_done_;          // last week's marginals: computed when a view asks
   std::vector<std::vector<double>> final_;     // per actor: the week's policy
   std::vector<std::vector<double>> log_keep_;  // per leverage and option: log(1 - d) this week
   std::vector<std::vector<char>> log_keep_done_;
   // Scratch for term expectations (term evaluation never recurses).
   std::vector<Slot> slots_;
-  std::vector<double> key_values_, base_own_, base_, weights_, z_option_, explain_eu_;
+  std::vector<std::vector<double>> key_values_;  // per term: its value per key
+  std::vector<const double*> term_values_;       // utility_into: per term of the actor
+  std::vector<const int*> term_of_joint_;        // utility_into: per term, key per joint option
+  std::vector<double> base_own_, base_, weights_, z_option_, explain_eu_;
   std::vector<const Slot::Entries*> lists_;  // per responder: its entries for this key
   std::vector<const double*> list_prob_;     // per responder: their probabilities
   std::vector<int> index_;
-  std::vector<double> first_;  // enumerate: the first responder's part per entry
-  Eigen::VectorXd xc_;         // a class forecast (the anticipator's options on its rule tracks)
+  std::vector<double> first_;             // enumerate: the first responder's part per entry
+  std::vector<const double*> delta_ptr_;  // enumerate: the other responders' deltas
+  std::vector<double> z_part_;            // enumerate: the other responders' argument parts
+  std::vector<double> prob_part_;         // enumerate: the other responders' probabilities
+  std::vector<double> input_weight_, input_lo_, input_hi_;  // enumerate: per input
+  std::vector<int> input_var_;                              // add_term: per input, its variable
+  std::vector<char> has_channel_;                           // add_term: per responder
+  std::vector<const double*> slot_part_;  // add_term: per responder, its z or mean per class
+  Eigen::VectorXd xc_;  // a class forecast (the anticipator's options on its rule tracks)
   std::vector<int> levels_c_;
 };
 
