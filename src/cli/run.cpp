@@ -51,6 +51,13 @@ std::string dry_run_plan(const LoadedScenario& loaded, const RunOptions& ro) {
       "  run        {} runs x {} steps (weeks from {}), seed {}, {} threads -> {}/{}\n",
       ro.plan.runs, ro.plan.steps, iso(loaded.model.start_date), ro.plan.seed, ro.plan.threads,
       ro.out_dir, std::filesystem::exists(ro.out_dir) && !ro.force ? " (exists: add --force)" : "");
+  if (ro.shard.active())
+    out += fmt::format(
+        "  shard      {}/{}: runs {} to {} of {}, into a shard folder for `stancesim merge`\n",
+        ro.shard.index, ro.shard.count, ro.shard.first(ro.plan.runs),
+        ro.shard.end(ro.plan.runs) - 1, ro.plan.runs);
+  if (ro.resume)
+    out += "  resume     from the last checkpoint of an interrupted run, if there is one\n";
   out += fmt::format("  outputs    {}manifest.json\n", [&] {
     std::string files;
     const OutputSet& o = ro.outputs;
@@ -59,7 +66,8 @@ std::string dry_run_plan(const LoadedScenario& loaded, const RunOptions& ro) {
                                    {o.events, "events.csv"},
                                    {ro.plan.explain_runs > 0, "utilities.csv"},
                                    {o.outcomes, "outcomes.csv"},
-                                   {o.summary, "summary.csv"}})
+                                   {o.summary && !ro.shard.active(), "summary.csv"},
+                                   {ro.shard.active(), "outcomes.f64"}})
       if (on) files += std::string(name) + ", ";
     return files;
   }());

@@ -39,7 +39,9 @@ std::int64_t serve(const Compute& compute);
 #else
 inline void init(int*, char***) {}
 inline void finalize() {}
-[[noreturn]] inline void abort(int exit_code) { std::_Exit(exit_code); }
+[[noreturn]] inline void abort(int exit_code) {
+  std::_Exit(exit_code);
+}
 inline int size() {
   return 1;
 }
