@@ -51,10 +51,14 @@ std::string manifest_seed(const fs::path& dir) {
   return at == std::string::npos ? "" : m.substr(at + 8, m.find(',', at) - at - 8);
 }
 
-// Starts `args` (argv[0] is the binary) with output to /dev/null; returns its pid.
+// Starts `args` (argv[0] is the binary) with output to /dev/null; returns its pid. The process
+// writes no checkpoint (however slow a sanitized build is), so an interruption finds no work to
+// keep: what these tests check. Interruptions after a checkpoint, which keep the work for
+// --resume, are tested in test_cli_scale.cpp.
 pid_t spawn(const std::vector<std::string>& args) {
   const pid_t pid = ::fork();
   if (pid == 0) {
+    ::setenv("STANCESIM_CHECKPOINT_SECONDS", "1000000", 1);
     std::vector<char*> argv;
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
