@@ -8,6 +8,7 @@ namespace stancesim::cli {
 
 int run_command(const std::vector<std::string>& args, const std::vector<std::string>& command_line);
 int bench_command(const std::vector<std::string>& args);
+int list_command(const std::vector<std::string>& args);
 int validate_command(const std::vector<std::string>& args);
 int check_command(const std::vector<std::string>& args);
 int compare_command(const std::vector<std::string>& args,

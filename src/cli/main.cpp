@@ -11,6 +11,7 @@
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "core/interrupt.hpp"
+#include "core/text.hpp"
 #include "run/mpi_farm.hpp"
 #include "version.hpp"
 
@@ -30,6 +31,9 @@ constexpr const char* kUsage =
     "  sensitivity SWEEP_DIR   Sobol' or Morris indices with confidence intervals\n"
     "  discover SWEEP_DIR      scenario discovery (PRIM boxes) for a case of interest\n"
     "  merge SHARD_DIR...  join the shard folders of a run or sweep made with --shard K/N\n"
+    "  list WHAT           variables, options, parameters, views, claims or scenarios (--format "
+    "csv)\n"
+    "  help COMMAND        a command's options, examples and exit codes\n"
     "  bench [SCENARIO]    measure runs per second and bytes written per second\n"
     "  version             print the version\n";
 }
@@ -58,13 +62,16 @@ int dispatch(const std::vector<std::string>& all) {
   const int argc = static_cast<int>(all.size());
   // Messages of ranks other than 0 would repeat rank 0's.
   const bool speak = mpi::rank() == 0;
-  if (argc < 2 || all[1] == "-h" || all[1] == "--help" || all[1] == "help") {
+  if (argc < 2 || all[1] == "-h" || all[1] == "--help" || (all[1] == "help" && argc < 3)) {
     std::fputs(kUsage, argc < 2 ? stderr : stdout);
     return argc < 2 ? kExitInput : kExitOk;
   }
   install_interrupt_handlers();
-  const std::string command = all[1];
-  const std::vector<std::string> args(all.begin() + 2, all.end());
+  // `stancesim help CMD` is `stancesim CMD --help`.
+  const bool help = all[1] == "help";
+  const std::string command = help ? all[2] : all[1];
+  const std::vector<std::string> args = help ? std::vector<std::string>{"--help"}
+                                             : std::vector<std::string>(all.begin() + 2, all.end());
   try {
     if (mpi::size() > 1 && command != "sweep")
       throw InputError("stancesim " + command +
@@ -79,11 +86,16 @@ int dispatch(const std::vector<std::string>& all) {
     if (command == "sensitivity") return cli::sensitivity_command(args, all);
     if (command == "discover") return cli::discover_command(args, all);
     if (command == "merge") return cli::merge_command(args, all);
+    if (command == "list") return cli::list_command(args);
     if (command == "version" || command == "--version") {
       fmt::print("stancesim {} ({})\n", kVersion, kGitCommit);
       return kExitOk;
     }
-    fmt::print(stderr, "stancesim: unknown command '{}'\n{}", command, kUsage);
+    const auto [best, distance] =
+        closest(command, {"run", "compare", "validate", "check", "sweep", "sensitivity", "discover",
+                          "merge", "list", "bench", "version", "help"});
+    fmt::print(stderr, "stancesim: unknown command '{}'{}\n{}", command,
+               distance <= 2 ? " (did you mean '" + best + "'?)" : "", kUsage);
     return kExitInput;
   } catch (const Interrupted& e) {
     if (speak)

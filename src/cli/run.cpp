@@ -76,7 +76,17 @@ std::string dry_run_plan(const LoadedScenario& loaded, const RunOptions& ro) {
 
 int run_command(const std::vector<std::string>& args,
                 const std::vector<std::string>& command_line) {
-  po::options_description opts("stancesim run SCENARIO.toml [options]");
+  po::options_description opts(
+      "stancesim run SCENARIO.toml [options]\n\n"
+      "Runs a Monte Carlo ensemble of one scenario and writes its CSVs (docs/outputs.md).\n\n"
+      "examples: stancesim run scenarios/nk_nuclear_test.toml --runs 1000 --seed 7\n"
+      "          stancesim run scenarios/baseline.toml --set term.china.no_nukes.weight=-12 --out "
+      "results/nukes\n"
+      "          stancesim run scenarios/baseline.toml --runs 100000 --outputs summary,outcomes\n"
+      "names for --set, --view and scenario files: stancesim list "
+      "parameters|views|variables|options\n"
+      "exit codes: 0 done, 1 failure, 2 bad input, 130/143 interrupted (--resume "
+      "continues)\n\noptions");
   std::int64_t runs = 0, seed = -1, steps = 0, threads = default_threads(), explain_runs = 20;
   std::string out_dir, model_dir, outputs = "all", shard;
   std::vector<std::string> views, sets;

@@ -1,6 +1,10 @@
 // End-to-end: the stancesim binary on the project's baseline and on bad input.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
+#include "model/load.hpp"
+#include "model/params.hpp"
 #include "support.hpp"
 
 using namespace stancesim::test;
@@ -165,3 +169,44 @@ TEST_CASE("memory does not grow with the number of runs (the README's promise)")
   }
 }
 #endif
+
+TEST_CASE("list names what files can use: every parameter path with its range, as CSV") {
+  const std::string list = binary() + " list ";
+  const std::string model = " --model " + source_dir() + "/model";
+  const auto csv = run_command(list + "parameters --format csv" + model);
+  REQUIRE(csv.exit_code == 0);
+  const auto rows = lines(csv.output);
+  REQUIRE(!rows.empty());
+  CHECK(rows[0] == "path,value,low,high,whole_number,file,line");
+  stancesim::ModelSpec spec = stancesim::load_model(source_dir() + "/model");
+  CHECK(rows.size() == stancesim::parameter_slots(spec).size() + 1);
+  bool found = false;
+  for (const auto& r : rows)
+    if (r.rfind("term.china.no_nukes.weight,", 0) == 0) {
+      found = true;
+      CHECK(std::count(r.begin(), r.end(), ',') == 6);
+    }
+  CHECK(found);
+  for (const char* what : {"variables", "options", "views", "claims"}) {
+    CAPTURE(what);
+    const auto r = run_command(list + what + model);
+    CHECK(r.exit_code == 0);
+    CHECK(lines(r.output).size() > 2);
+  }
+  const auto scenarios = run_command(list + "scenarios --format csv" + model + " --scenarios " +
+                                     source_dir() + "/scenarios");
+  CHECK(scenarios.exit_code == 0);
+  CHECK(scenarios.output.find("\nbaseline,") != std::string::npos);
+  const auto unknown = run_command(list + "option" + model);
+  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.output.find("did you mean 'options'?") != std::string::npos);
+  CHECK(unknown.output.find("variables, options, parameters, views, claims, scenarios") !=
+        std::string::npos);
+  const auto help = run_command(binary() + " help run");
+  CHECK(help.exit_code == 0);
+  CHECK(help.output.find("--runs") != std::string::npos);
+  CHECK(help.output.find("exit codes") != std::string::npos);
+  const auto typo = run_command(binary() + " lst");
+  CHECK(typo.exit_code == 2);
+  CHECK(typo.output.find("did you mean 'list'?") != std::string::npos);
+}
