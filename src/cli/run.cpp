@@ -12,6 +12,7 @@
 #include "cli/arguments.hpp"
 #include "cli/commands.hpp"
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "engine/compiled.hpp"
 #include "output/output_folder.hpp"
 #include "run/plan.hpp"
@@ -22,6 +23,17 @@
 namespace po = boost::program_options;
 
 namespace stancesim::cli {
+
+namespace {
+// A linear form as written: 0.5 + 0.2 * cn_leverage.
+std::string form_text(const LinearForm& f) {
+  std::string out;
+  for (const auto& [variable, coefficient] : f.inputs)
+    out += (out.empty() ? "" : " + ") + num(coefficient) + " * " + variable;
+  if (f.offset != 0 || out.empty()) out += (out.empty() ? "" : " + ") + num(f.offset);
+  return out;
+}
+}  // namespace
 
 std::string dry_run_plan(const LoadedScenario& loaded, const RunOptions& ro) {
   const Scenario& sc = loaded.scenario;
@@ -39,8 +51,10 @@ std::string dry_run_plan(const LoadedScenario& loaded, const RunOptions& ro) {
   out += fmt::format("  shocks     {}\n", sc.shocks.size());
   for (const auto& s : sc.shocks) {
     std::string what;
-    for (const auto& a : s.set) what += " set " + a.variable;
-    for (const auto& a : s.add) what += " add " + a.variable;
+    for (const auto& a : s.set)
+      what += (what.empty() ? " set " : "; set ") + a.variable + " = " + form_text(a.value);
+    for (const auto& a : s.add)
+      what += (what.empty() ? " add " : "; add ") + a.variable + " += " + form_text(a.value);
     out += fmt::format("    {} at steps {}-{} (p={}{}):{}\n", s.id, s.from, s.to, s.probability,
                        s.when_text.empty() ? "" : ", when " + s.when_text, what);
   }

@@ -78,12 +78,7 @@ const toml::node& Fields::required(std::string_view key) {
   used_.insert(std::string(key));
   const toml::node* n = table_->get(key);
   if (!n) {
-    // A misspelt key is the likeliest cause: point at it rather than at the table.
-    for (auto&& [k, v] : *table_)
-      if (used_.count(k.str()) == 0 && edit_distance(k.str(), key) <= 2)
-        throw InputError(loc_of(k.source(), file_), "unknown key '" + std::string(k.str()) +
-                                                        "' in " + what_ + " (did you mean '" +
-                                                        std::string(key) + "'?)");
+    reject_near_miss({key});
     throw InputError(loc(), "missing key '" + std::string(key) + "' in " + what_);
   }
   return *n;
@@ -197,6 +192,16 @@ std::vector<std::pair<std::string, double>> Fields::number_table(std::string_vie
                                -std::numeric_limits<double>::infinity(),
                                std::numeric_limits<double>::infinity()));
   return out;
+}
+
+void Fields::reject_near_miss(std::initializer_list<std::string_view> keys) const {
+  for (auto&& [k, v] : *table_)
+    if (used_.count(k.str()) == 0)
+      for (const std::string_view key : keys)
+        if (edit_distance(k.str(), key) <= 2)
+          throw InputError(loc_of(k.source(), file_), "unknown key '" + std::string(k.str()) +
+                                                          "' in " + what_ + " (did you mean '" +
+                                                          std::string(key) + "'?)");
 }
 
 void Fields::done() const {

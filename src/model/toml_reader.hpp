@@ -4,6 +4,7 @@
 #pragma once
 
 #include <toml++/toml.h>
+#include <initializer_list>
 #include <limits>
 #include <map>
 #include <set>
@@ -53,6 +54,10 @@ class Fields {
 
   // Throws on any key that was never asked for.
   void done() const;
+  // When a key the table must have is missing: a key never asked for that is a near miss of one
+  // of `keys` is the likeliest cause, so it is named ("unknown key 'stepz' ... did you mean
+  // 'step'?") at its own position, rather than the table's.
+  void reject_near_miss(std::initializer_list<std::string_view> keys) const;
 
   SourceLoc loc() const { return loc_of(*table_, file_); }
   SourceLoc loc(std::string_view key) const;

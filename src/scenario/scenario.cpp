@@ -36,8 +36,10 @@ struct RawFile {  // one file of an extends chain, before merging
 // Step numbers are checked at the full width of TOML integers (64 bits) before narrowing, so a
 // value like 2^32 + 1 is refused instead of wrapping to step 1.
 std::pair<int, int> read_steps(Fields& f) {
-  if (!f.has("step") && !f.has("steps"))
+  if (!f.has("step") && !f.has("steps")) {
+    f.reject_near_miss({"step", "steps"});
     throw InputError(f.loc(), "missing key 'step' (or 'steps = [from, to]') in " + f.what());
+  }
   if (f.has("step") && f.has("steps"))
     f.fail("steps", "give either step = N or steps = [from, to] in " + f.what() + ", not both");
   if (f.has("step")) {
@@ -64,6 +66,11 @@ class ScenarioLoader {
     if (model_dir.empty())
       model_dir = (fs::path(path).parent_path() / ".." / "model").lexically_normal().string();
     if (model_dir.empty()) model_dir = "model";
+    if (options_.model_dir.empty() && !fs::is_directory(model_dir))
+      throw InputError(SourceLoc{path, 0, 0},
+                       "no model folder at " + model_dir +
+                           " (a scenario uses the model folder beside its own folder, ../model): "
+                           "give --model DIR, e.g. --model model from the repository root");
     LoadedScenario out;
     out.model = load_model(model_dir);
     spec_ = &out.model;
@@ -183,6 +190,11 @@ class ScenarioLoader {
     s.id = f.string("id");
     s.id_loc = f.loc("id");
     f = Fields(t, path, "[[shock]] '" + s.id + "'");
+    // Every key a shock may have counts as known from the start, so that a near miss of a
+    // missing key is looked for among the unknown ones only ('set' is not a misspelt 'step').
+    for (const char* key : {"id", "description", "step", "steps", "probability", "once", "when",
+                            "set", "add", "class", "claims"})
+      f.has(key);
     f.string("id");
     s.description = f.string("description");
     s.steps_loc = f.loc(f.has("step") ? "step" : "steps");
@@ -196,8 +208,10 @@ class ScenarioLoader {
     s.set = read_assignments(f, "set", *spec_);
     s.add = read_assignments(f, "add", *spec_);
     if (f.has("class")) s.escalation_class = read_escalation_class(f, "class", *spec_);
-    if (s.set.empty() && s.add.empty())
+    if (s.set.empty() && s.add.empty()) {
+      f.reject_near_miss({"set", "add"});
       f.fail("id", "shock '" + s.id + "' changes nothing: give set or add");
+    }
     s.claims = claims(f);
     f.done();
     return s;
