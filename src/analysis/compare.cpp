@@ -363,10 +363,10 @@ std::string compare_csv(const Comparison& c) {
       if (!sc.has[m]) continue;  // a metric only one of them has
       const Difference& d = sc.differences[m];
       out.raw(ref).comma().raw(name).comma().raw(c.metrics[m]).comma().integer(d.n);
-      for (double v :
-           {d.mean_reference, d.mean_scenario, d.difference, d.ci_low, d.ci_high, d.p_value})
+      for (double v : {d.mean_reference, d.mean_scenario, d.difference, d.ci_low, d.ci_high})
         out.comma().fixed4(v);
-      out.newline();
+      // Small p-values matter (many metrics are compared): scientific, 4 significant digits.
+      out.comma().raw(fmt::format("{:.3e}", d.p_value)).newline();
     }
   }
   return std::move(out.str());

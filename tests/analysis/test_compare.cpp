@@ -60,7 +60,7 @@ TEST_CASE("compare runs scenarios with common random numbers and reads result fo
   for (const auto& row : rows)
     if (row.rfind("baseline,us_china_summit_pressure,mean_level_china_dprk,30,", 0) == 0) {
       found = true;
-      CHECK(row.find(",0.0000,0.0000,0.0000,1.0000") != std::string::npos);
+      CHECK(row.find(",0.0000,0.0000,0.0000,1.000e+00") != std::string::npos);
     }
   CHECK(found);
 
@@ -161,4 +161,21 @@ TEST_CASE("compare: a reference with no scenario differences prints its means") 
                                (scratch.path() / "two").string());
   CHECK(bad.exit_code == 2);
   CHECK(bad.output.find("unknown output 'outcome'") != std::string::npos);
+}
+
+TEST_CASE("compare.csv writes small p-values in scientific notation, not as 0.0000") {
+  Comparison c;
+  c.reference.scenario = "a";
+  c.metrics = {"m"};
+  Comparison::Scenario sc;
+  sc.info.scenario = "b";
+  sc.has = {true};
+  Difference d;
+  d.n = 30;
+  d.difference = 1;
+  d.p_value = 3.12468e-9;
+  sc.differences = {d};
+  c.scenarios = {sc};
+  const std::string csv = compare_csv(c);
+  CHECK(csv.find(",3.125e-09\n") != std::string::npos);
 }
