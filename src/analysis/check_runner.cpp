@@ -77,7 +77,7 @@ WindowedOutcomes run_for_checks(const std::vector<Check>& checks, const CheckRun
   for (const auto& [run, need] : needs) {
     std::vector<std::string> views = run.views.empty() ? config.views : run.views;
     LoadedScenario loaded = load_scenario(
-        run.file, ScenarioOptions{config.model_dir, views, config.sets, config.model_sets});
+        run.file, ScenarioOptions{config.model_dir, views, config.sets, config.model_sets, {}});
     PlanRequest request = config.request;
     if (run.steps > 0) {
       for (const Check* c : need.by)

@@ -42,7 +42,7 @@ int compare_command(const std::vector<std::string>& args,
       "continues)\n\noptions");
   std::int64_t runs = 0, seed = -1, threads = default_threads(), explain_runs = 20;
   std::string out_dir = "results", model_dir, outputs = "all", shard;
-  std::vector<std::string> views, sets, inputs;
+  std::vector<std::string> views, sets, inputs, claims_files;
   // clang-format off
   opts.add_options()
       ("help,h", "show this help")
@@ -63,6 +63,7 @@ int compare_command(const std::vector<std::string>& args,
       ("model", po::value(&model_dir), "model folder (default: ../model beside each scenario file)")
       ("view", po::value(&views)->composing(), "analyst view for every scenario (repeatable)")
       ("set", po::value(&sets)->composing(), "override for every scenario: PATH=VALUE (repeatable)")
+      ("claims", po::value(&claims_files)->composing(), "a file of your own [[claim]] tables (user:NAME ids) that scenarios may cite (repeatable)")
       ("results", "the arguments are result folders to compare, the first being the reference")
       ("quiet", "no progress on stderr")
       ("unpaired", "treat the ensembles as independent samples (Welch), to see what pairing buys");
@@ -106,7 +107,8 @@ int compare_command(const std::vector<std::string>& args,
     std::vector<LoadedScenario> loaded;
     std::set<std::string> names;
     for (const auto& file : inputs) {
-      loaded.push_back(load_scenario(file, ScenarioOptions{model_dir, views, sets, {}}));
+      loaded.push_back(
+          load_scenario(file, ScenarioOptions{model_dir, views, sets, {}, claims_files}));
       const std::string& name = loaded.back().scenario.name;
       if (!names.insert(name).second)
         throw InputError(SourceLoc{file, 0, 0}, "scenario '" + name + "' is named twice");

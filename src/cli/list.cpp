@@ -159,7 +159,8 @@ int list_command(const std::vector<std::string>& args) {
       if (e.path().extension() == ".toml") files.push_back(e.path());
     std::sort(files.begin(), files.end());
     for (const auto& f : files) {
-      const LoadedScenario ls = load_scenario(f.string(), ScenarioOptions{model_dir, {}, {}, {}});
+      const LoadedScenario ls =
+          load_scenario(f.string(), ScenarioOptions{model_dir, {}, {}, {}, {}});
       rows.push_back({ls.scenario.name, f.string(), ls.scenario.description});
     }
   }

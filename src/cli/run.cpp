@@ -103,7 +103,7 @@ int run_command(const std::vector<std::string>& args,
       "continues)\n\noptions");
   std::int64_t runs = 0, seed = -1, steps = 0, threads = default_threads(), explain_runs = 20;
   std::string out_dir, model_dir, outputs = "all", shard;
-  std::vector<std::string> views, sets;
+  std::vector<std::string> views, sets, claims_files;
   // clang-format off
   opts.add_options()
       ("help,h", "show this help")
@@ -127,7 +127,8 @@ int run_command(const std::vector<std::string>& args,
        "with --explain: how many runs, from run 0, utilities.csv covers")
       ("model", po::value(&model_dir), "model folder (default: ../model beside the scenario file)")
       ("view", po::value(&views)->composing(), "analyst view (repeatable; replaces the scenario's view)")
-      ("set", po::value(&sets)->composing(), "override a parameter: PATH=VALUE (repeatable)");
+      ("set", po::value(&sets)->composing(), "override a parameter: PATH=VALUE (repeatable)")
+      ("claims", po::value(&claims_files)->composing(), "a file of your own [[claim]] tables (user:NAME ids) that scenarios may cite (repeatable)");
   // clang-format on
   std::vector<std::string> files;
   po::variables_map vm;
@@ -136,7 +137,7 @@ int run_command(const std::vector<std::string>& args,
   const PlanRequest request = plan_request(vm);
   const OutputSet output_set = OutputSet::parse(outputs);
 
-  ScenarioOptions so{model_dir, views, sets, {}};
+  ScenarioOptions so{model_dir, views, sets, {}, claims_files};
   LoadedScenario loaded = load_scenario(files[0], so);
   Scenario& sc = loaded.scenario;
   RunOptions ro;

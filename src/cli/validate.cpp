@@ -33,13 +33,14 @@ std::string model_dir_of(const std::string& path) {
 int validate_command(const std::vector<std::string>& args) {
   po::options_description opts("stancesim validate FILE... [options]");
   std::string model_dir;
-  std::vector<std::string> views, sets, files;
+  std::vector<std::string> views, sets, files, claims_files;
   // clang-format off
   opts.add_options()
       ("help,h", "show this help")
       ("model", po::value(&model_dir), "model folder for scenario files (default: ../model beside each)")
       ("view", po::value(&views)->composing(), "analyst view to check with (repeatable)")
-      ("set", po::value(&sets)->composing(), "override to check with: PATH=VALUE (repeatable)");
+      ("set", po::value(&sets)->composing(), "override to check with: PATH=VALUE (repeatable)")
+      ("claims", po::value(&claims_files)->composing(), "a file of your own [[claim]] tables (user:NAME ids) that scenarios may cite (repeatable)");
   // clang-format on
   po::variables_map vm;
   if (!parse_arguments(args, opts, files, vm)) return kExitOk;
@@ -57,7 +58,7 @@ int validate_command(const std::vector<std::string>& args) {
         continue;
       }
       const LoadedScenario loaded =
-          load_scenario(file, ScenarioOptions{model_dir, views, sets, {}});
+          load_scenario(file, ScenarioOptions{model_dir, views, sets, {}, claims_files});
       const Scenario& s = loaded.scenario;
       fmt::print("ok    {} (scenario '{}': {} overrides, {} shocks, {} pins; {} runs x {} steps)\n",
                  file, s.name, s.overrides.size(), s.shocks.size(), s.pins.size(), s.runs, s.steps);

@@ -165,7 +165,7 @@ SweepResult run_sweep(const Experiment& e, const SweepOptions& options) {
   std::vector<LoadedScenario> loaded;
   std::set<std::string> names;
   for (const auto& file : e.scenarios) {
-    loaded.push_back(load_scenario(file, ScenarioOptions{options.model_dir, {}, {}, {}}));
+    loaded.push_back(load_scenario(file, ScenarioOptions{options.model_dir, {}, {}, {}, {}}));
     if (!names.insert(loaded.back().scenario.name).second)
       throw InputError(e.scenarios_loc,
                        "scenario '" + loaded.back().scenario.name + "' is named twice");

@@ -74,6 +74,15 @@ class ScenarioLoader {
     LoadedScenario out;
     out.model = load_model(model_dir);
     spec_ = &out.model;
+    for (const auto& file : options_.claims_files) {
+      if (!fs::is_regular_file(file))
+        throw InputError(SourceLoc{file, 0, 0}, "--claims: file not found");
+      spec_->files.push_back({file, sha256_file(file)});
+      register_user_claims(parse_toml_file(file), file, true);
+    }
+    // The chain's own claims first, so that any file may cite its own or its parents' claims.
+    for (const auto& file : chain_paths(path))
+      register_user_claims(parse_toml_file(file), file, false);
     std::vector<RawFile> chain = read_chain(path);
     merge(chain, out.scenario);
     apply(out);
@@ -81,6 +90,57 @@ class ScenarioLoader {
   }
 
  private:
+  // The user's own claims: [[claim]] tables with an id "user:NAME" (a prefix no claim of
+  // claims.csv has), the source and a paraphrase. They join the model's claims for this scenario,
+  // so overrides, shocks and pins can cite an analyst's assumption like the analyses' claims.
+  // `only_claims`: a --claims file, which may hold nothing else.
+  void register_user_claims(const toml::table& root, const std::string& path, bool only_claims) {
+    Fields top(root, path, path);
+    for (const toml::table* t : tables_of(top, "claim", true)) {
+      Fields c(*t, path, "[[claim]]");
+      const std::string id = c.string("id");
+      const std::string name = id.rfind("user:", 0) == 0 ? id.substr(5) : "";
+      if (name.empty() ||
+          name.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
+                                 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != std::string::npos)
+        c.fail("id", "claim id '" + id +
+                         "': a user's claim id is user:NAME (letters, digits, _ . -), e.g. "
+                         "user:beijing_patience, so that it cannot clash with claims.csv");
+      const std::string source = c.string("source");
+      const std::string paraphrase = c.string("paraphrase");
+      c.done();
+      if (source.empty() || paraphrase.empty())
+        c.fail(source.empty() ? "source" : "paraphrase",
+               "claim '" + id + "': give its source and your paraphrase");
+      const std::string text = paraphrase + " (source: " + source + ")";
+      const auto [it, added] = user_claims_.emplace(id, std::make_pair(text, c.loc("id")));
+      if (!added && it->second.first != text)
+        c.fail("id", "claim '" + id + "' is defined twice, differently (first at " +
+                         it->second.second.file + ":" + std::to_string(it->second.second.line) +
+                         ")");
+      spec_->claims[id] = text;
+    }
+    if (only_claims) top.done();
+  }
+
+  // The files of a scenario's chain, following `extends` (errors are read_chain's to report).
+  std::vector<std::string> chain_paths(const std::string& leaf) {
+    std::vector<std::string> out;
+    std::set<std::string> seen;
+    std::string path = leaf;
+    while (out.size() <= static_cast<std::size_t>(limits::kMaxExtendsDepth) &&
+           fs::is_regular_file(path) && seen.insert(fs::weakly_canonical(path).string()).second) {
+      out.push_back(path);
+      const toml::table root = parse_toml_file(path);
+      const auto* extends = root["scenario"]["extends"].as_string();
+      if (!extends) break;
+      path = (fs::path(path).parent_path() / extends->get()).string();
+    }
+    return out;
+  }
+
+  std::map<std::string, std::pair<std::string, SourceLoc>> user_claims_;
+
   // Follows `extends` from the scenario to the root of its chain, iteratively: each file is
   // read once and the cycle check is a set lookup, so the cost is linear in the chain's length,
   // which is at most limits::kMaxExtendsDepth levels above the scenario.
@@ -151,6 +211,7 @@ class ScenarioLoader {
     for (const toml::table* t : tables_of(top, "shock", true))
       raw.shocks.push_back(read_shock(*t, path));
     for (const toml::table* t : tables_of(top, "pin", true)) raw.pins.push_back(read_pin(*t, path));
+    tables_of(top, "claim", true);  // the user's claims, read first (register_user_claims)
     top.done();
     refuse_duplicates(raw);
     return raw;
@@ -181,7 +242,9 @@ class ScenarioLoader {
     }
   }
 
-  Claims claims(Fields& f) { return f.claims(spec_->claims, spec_->dir + "/claims.csv"); }
+  Claims claims(Fields& f) {
+    return f.claims(spec_->claims, spec_->dir + "/claims.csv (nor in a [[claim]] table of yours)");
+  }
 
   Shock read_shock(const toml::table& t, const std::string& path) {
     Fields f(t, path, "[[shock]]");

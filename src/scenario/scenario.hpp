@@ -60,6 +60,8 @@ struct ScenarioOptions {
   // PATH=VALUE for a variant of the model (robustness sets, null models): applied first, before
   // the views and the scenario's overrides, so a what-if still asks its own question.
   std::vector<std::string> model_sets;
+  // --claims FILE: files of [[claim]] tables, the user's own claims (see register_user_claims).
+  std::vector<std::string> claims_files = {};
 };
 
 // Loads the scenario and its model, applies views and overrides, and validates the result.

@@ -244,3 +244,56 @@ TEST_CASE(
           std::string::npos);
   }
 }
+
+TEST_CASE("a user's own claims ([[claim]] in a scenario or a --claims file) can be cited") {
+  Scratch scratch("claims");
+  const fs::path dir = scratch.path();
+  const std::string model = source_dir() + "/model";
+  write_file(dir / "patient.toml", R"([scenario]
+name = "patient"
+description = "Beijing waits longer"
+claims = ["user:patience"]
+
+[[claim]]
+id = "user:patience"
+source = "workshop, 2026-11"
+paraphrase = "Beijing tolerates the deployment longer than the analyses assume"
+
+[[override]]
+path = "term.china.sanctions.weight"
+value = -8
+rationale = "a patient Beijing weighs the cost of sanctions more"
+claims = ["user:patience", "V26"]
+)");
+  const LoadedScenario ls = load_scenario((dir / "patient.toml").string(), {model, {}, {}, {}});
+  CHECK(ls.scenario.claims == Claims{"user:patience"});
+  CHECK(ls.model.claims.at("user:patience").find("workshop, 2026-11") != std::string::npos);
+  // A child cites its parent's claim; a --claims file serves any scenario.
+  write_file(dir / "child.toml", R"([scenario]
+name = "child"
+extends = "patient.toml"
+description = "d"
+claims = ["user:patience", "user:shared"]
+)");
+  write_file(dir / "shared.toml", R"([[claim]]
+id = "user:shared"
+source = "team notes"
+paraphrase = "an assumption the team shares"
+)");
+  CHECK_THROWS_WITH_AS(load_scenario((dir / "child.toml").string(), {model, {}, {}, {}}),
+                       doctest::Contains("claim id 'user:shared' is not listed"), InputError);
+  ScenarioOptions with_file{model, {}, {}, {}};
+  with_file.claims_files = {(dir / "shared.toml").string()};
+  const LoadedScenario child = load_scenario((dir / "child.toml").string(), with_file);
+  CHECK(child.scenario.claims == Claims{"user:patience", "user:shared"});
+  const bool recorded =
+      std::any_of(child.model.files.begin(), child.model.files.end(),
+                  [&](const auto& f) { return f.path == with_file.claims_files[0]; });
+  CHECK(recorded);  // in the manifest's files, with its SHA-256
+  // A --claims file holds claims only; one claim defined twice differently is refused.
+  write_file(dir / "other.toml",
+             "[[claim]]\nid = \"user:shared\"\nsource = \"s\"\nparaphrase = \"p\"\n");
+  with_file.claims_files.push_back((dir / "other.toml").string());
+  CHECK_THROWS_WITH_AS(load_scenario((dir / "child.toml").string(), with_file),
+                       doctest::Contains("is defined twice, differently"), InputError);
+}
