@@ -128,8 +128,10 @@ class ScenarioLoader {
     std::vector<std::string> out;
     std::set<std::string> seen;
     std::string path = leaf;
+    std::error_code ec;
     while (out.size() <= static_cast<std::size_t>(limits::kMaxExtendsDepth) &&
-           fs::is_regular_file(path) && seen.insert(fs::weakly_canonical(path).string()).second) {
+           fs::is_regular_file(path, ec) &&
+           seen.insert(fs::weakly_canonical(path, ec).string()).second) {
       out.push_back(path);
       const toml::table root = parse_toml_file(path);
       const auto* extends = root["scenario"]["extends"].as_string();
