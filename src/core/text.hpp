@@ -36,6 +36,21 @@ inline std::pair<std::string, std::size_t> closest(std::string_view name,
   return best;
 }
 
+// What to tell a user who wrote an unknown `name`: " (did you mean 'X'?)" when a candidate is
+// near it, else " (expected one of: a, b, ...)", or, when there are more than 12, where to find
+// them (`hint`, e.g. "stancesim list variables").
+inline std::string did_you_mean(std::string_view name, const std::vector<std::string>& candidates,
+                                const std::string& hint) {
+  const auto [best, distance] = closest(name, candidates);
+  if (!candidates.empty() && distance <= std::max<std::size_t>(2, name.size() / 4))
+    return " (did you mean '" + best + "'?)";
+  if (candidates.empty() || candidates.size() > 12)
+    return hint.empty() ? "" : " (see " + hint + ")";
+  std::string list;
+  for (const auto& c : candidates) list += (list.empty() ? "" : ", ") + c;
+  return " (expected one of: " + list + ")";
+}
+
 // A number as a person writes it: 3, 0.25, -1e-06.
 inline std::string num(double v) {
   char buf[32];

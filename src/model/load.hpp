@@ -27,6 +27,10 @@ inline int read_whole_parameter(Fields& f, std::string_view key) {
 }
 // An escalation class of model.toml named under `key` (of an option, a rule or a shock).
 std::string read_escalation_class(Fields& f, std::string_view key, const ModelSpec& spec);
+// What to add to an "unknown state variable" or "unknown option" message: the near name, or
+// the valid ones (core/text.hpp did_you_mean).
+std::string variable_hint(const ModelSpec& spec, const std::string& name);
+std::string option_hint(const Track& track, const std::string& name);
 // `set` / `add` tables of rules and shocks: variable = number or linear form. Flags and levels take
 // whole numbers; a constant `set` must lie in the variable's range. When the values are
 // `parameters` (a rule's), their ranges and these constraints are the parameter schema's

@@ -151,7 +151,8 @@ void ModelLoader::load_actors() {
       const std::string id(k.str());
       if (!find_option(tr, id))
         throw InputError(loc_of(k.source(), file), "unknown option '" + id + "' on track '" + a.id +
-                                                       "." + tr.id + "' in damping");
+                                                       "." + tr.id + "' in damping" +
+                                                       option_hint(tr, id));
       lev.damping.emplace_back(id, l.number_at(v, "damping." + id, -kAny, kAny));
       lev.locs.set("damping." + id, l.loc(v));
     }
@@ -191,7 +192,8 @@ void ModelLoader::load_utility() {
         const std::string id(k.str());
         if (!find_option(tr, id))
           throw InputError(loc_of(k.source(), file), "unknown option '" + id + "' on track '" +
-                                                         a.id + "." + tr.id + "' in " + tf.what());
+                                                         a.id + "." + tr.id + "' in " + tf.what() +
+                                                         option_hint(tr, id));
         term.values.emplace_back(id, tf.number_at(v, "values." + id, -kAny, kAny));
         term.locs.set("values." + id, tf.loc(v));
       }

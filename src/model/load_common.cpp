@@ -8,6 +8,18 @@
 
 namespace stancesim {
 
+std::string variable_hint(const ModelSpec& spec, const std::string& name) {
+  std::vector<std::string> names;
+  for (const auto& v : spec.variables) names.push_back(v.name);
+  return did_you_mean(name, names, "stancesim list variables");
+}
+
+std::string option_hint(const Track& track, const std::string& name) {
+  std::vector<std::string> names;
+  for (const auto& o : track.options) names.push_back(o.id);
+  return did_you_mean(name, names, "stancesim list options");
+}
+
 const Variable* ModelSpec::find_variable(const std::string& name) const {
   for (const auto& v : variables)
     if (v.name == name) return &v;
@@ -90,7 +102,8 @@ LinearForm read_linear_form(Fields& f, const toml::node& node, std::string_view 
     }
     if (!spec.find_variable(name))
       throw InputError(loc_of(k.source(), f.file()), "unknown state variable '" + name + "' in '" +
-                                                         std::string(key) + "' of " + f.what());
+                                                         std::string(key) + "' of " + f.what() +
+                                                         variable_hint(spec, name));
     form.inputs.emplace_back(name, coef);
     form.locs.set(name, f.loc(v));
   }
@@ -99,9 +112,13 @@ LinearForm read_linear_form(Fields& f, const toml::node& node, std::string_view 
 
 std::string read_escalation_class(Fields& f, std::string_view key, const ModelSpec& spec) {
   const std::string name = f.string(key);
-  for (const auto& c : spec.escalation_classes)
+  std::vector<std::string> known;
+  for (const auto& c : spec.escalation_classes) {
     if (c.name == name) return name;
-  f.fail(key, "unknown escalation class '" + name + "' in " + f.what() + " (model/model.toml)");
+    known.push_back(c.name);
+  }
+  f.fail(key, "unknown escalation class '" + name + "' in " + f.what() +
+                  did_you_mean(name, known, "model/model.toml"));
 }
 
 std::vector<Assignment> read_assignments(Fields& f, std::string_view key, const ModelSpec& spec,
@@ -118,7 +135,8 @@ std::vector<Assignment> read_assignments(Fields& f, std::string_view key, const 
     const Variable* var = spec.find_variable(name);
     if (!var)
       throw InputError(loc_of(k.source(), f.file()), "unknown state variable '" + name + "' in '" +
-                                                         std::string(key) + "' of " + f.what());
+                                                         std::string(key) + "' of " + f.what() +
+                                                         variable_hint(spec, name));
     Assignment a;
     a.variable = name;
     a.loc = loc_of(v, f.file());

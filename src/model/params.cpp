@@ -474,7 +474,7 @@ void apply_overrides(ModelSpec& spec, const std::vector<Override>& overrides) {
       const SourceLoc& at = o.path_loc.file.empty() ? o.loc : o.path_loc;
       throw InputError(at, "unknown parameter path '" + o.path + "'" +
                                (best_distance <= 4 ? " (did you mean '" + best + "'?)"
-                                                   : " (paths are listed in model/README.md)"));
+                                                   : " (see stancesim list parameters)"));
     }
     const ParamSlot& slot = it->second;
     check_value(o.path, slot, o.value, o.loc);
@@ -492,11 +492,16 @@ void apply_overrides(ModelSpec& spec, const std::vector<Override>& overrides) {
 
 const View& find_view(const ModelSpec& spec, const std::string& name, const SourceLoc& loc) {
   std::string known;
+  std::vector<std::string> names;
   for (const auto& v : spec.views) {
     if (v.name == name) return v;
     known += (known.empty() ? "" : ", ") + v.name;
+    names.push_back(v.name);
   }
-  throw InputError(loc, "unknown analyst view '" + name + "' (known: " + known + ")");
+  const auto [best, distance] = closest(name, names);
+  throw InputError(loc, "unknown analyst view '" + name + "' (" +
+                            (distance <= 2 ? "did you mean '" + best + "'? " : "") +
+                            "known: " + known + ")");
 }
 
 void check_constraints(const ModelSpec& spec) {

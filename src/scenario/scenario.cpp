@@ -288,15 +288,25 @@ class ScenarioLoader {
     p.loc = f.loc();
     p.actor = f.string("actor");
     const Actor* a = spec_->find_actor(p.actor);
-    if (!a || !a->deciding) f.fail("actor", "unknown deciding actor '" + p.actor + "' in [[pin]]");
+    if (!a || !a->deciding) {
+      std::vector<std::string> deciding;
+      for (const auto& actor : spec_->actors)
+        if (actor.deciding) deciding.push_back(actor.id);
+      f.fail("actor", "unknown deciding actor '" + p.actor + "' in [[pin]]" +
+                          did_you_mean(p.actor, deciding, ""));
+    }
     p.track = f.string("track");
     const Track* tr = find_track(*a, p.track);
-    if (!tr)
-      f.fail("track", "unknown track '" + p.track + "' of actor '" + p.actor + "' in [[pin]]");
+    if (!tr) {
+      std::vector<std::string> tracks;
+      for (const auto& track : a->tracks) tracks.push_back(track.id);
+      f.fail("track", "unknown track '" + p.track + "' of actor '" + p.actor + "' in [[pin]]" +
+                          did_you_mean(p.track, tracks, ""));
+    }
     p.option = f.string("option");
     if (!find_option(*tr, p.option))
       f.fail("option", "unknown option '" + p.option + "' on track '" + p.actor + "." + p.track +
-                           "' in [[pin]]");
+                           "' in [[pin]]" + option_hint(*tr, p.option));
     p.steps_loc = f.loc(f.has("step") ? "step" : "steps");
     std::tie(p.from, p.to) = read_steps(f);
     p.rationale = f.string("rationale");
