@@ -28,12 +28,6 @@ const std::vector<std::string> kLists = {"variables", "options", "parameters",
 
 using Row = std::vector<std::string>;
 
-std::string joined(const std::vector<std::string>& items, const char* separator) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : separator) + i;
-  return out;
-}
-
 const char* kind_name(VarKind k) {
   switch (k) {
     case VarKind::continuous:
@@ -105,12 +99,12 @@ int list_command(const std::vector<std::string>& args) {
   po::variables_map vm;
   if (!parse_arguments(args, opts, what, vm)) return kExitOk;
   if (what.size() != 1)
-    throw InputError("stancesim list: expected one of " + joined(kLists, ", ") + " (see --help)");
+    throw InputError("stancesim list: expected one of " + join(kLists, ", ") + " (see --help)");
   if (std::find(kLists.begin(), kLists.end(), what[0]) == kLists.end()) {
     const auto [best, distance] = closest(what[0], kLists);
     throw InputError("stancesim list: unknown list '" + what[0] + "'" +
                      (distance <= 3 ? " (did you mean '" + best + "'?)" : "") +
-                     "; expected one of " + joined(kLists, ", "));
+                     "; expected one of " + join(kLists, ", "));
   }
   if (format != "table" && format != "csv")
     throw InputError("--format: expected table or csv, not '" + format + "'");
@@ -125,7 +119,7 @@ int list_command(const std::vector<std::string>& args) {
     header = {"variable", "kind", "min", "max", "initial", "noise", "claims", "description"};
     for (const auto& v : spec.variables)
       rows.push_back({v.name, kind_name(v.kind), num(v.min), num(v.max), num(v.initial),
-                      num(v.noise), joined(v.claims, ";"), v.description});
+                      num(v.noise), join(v.claims, ";"), v.description});
   } else if (w == "options") {
     header = {"actor", "deciding", "track", "option", "level", "initial", "escalatory"};
     for (const auto& a : spec.actors)
@@ -144,7 +138,7 @@ int list_command(const std::vector<std::string>& args) {
     for (const auto& v : spec.views) {
       std::vector<std::string> sets;
       for (const auto& o : v.overrides) sets.push_back(fmt::format("{}={}", o.path, o.value));
-      rows.push_back({v.name, v.dispute, joined(sets, ";"), joined(v.claims, ";"), v.description});
+      rows.push_back({v.name, v.dispute, join(sets, ";"), join(v.claims, ";"), v.description});
     }
   } else if (w == "claims") {
     header = {"claim", "paraphrase"};

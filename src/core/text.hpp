@@ -51,6 +51,16 @@ inline std::string did_you_mean(std::string_view name, const std::vector<std::st
   return " (expected one of: " + list + ")";
 }
 
+// Items separated by `separator`: "a;b;c".
+inline std::string join(const std::vector<std::string>& items, std::string_view separator) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) out += separator;
+    out += items[i];
+  }
+  return out;
+}
+
 // A number as a person writes it: 3, 0.25, -1e-06.
 inline std::string num(double v) {
   char buf[32];

@@ -7,6 +7,7 @@
 
 #include "core/limits.hpp"
 #include "core/rng.hpp"
+#include "core/text.hpp"
 
 namespace stancesim {
 
@@ -19,12 +20,6 @@ namespace {
 
 // max |f''| of the logistic 1 / (1 + e^-z): 1 / (6 sqrt 3), at z = ln(2 +- sqrt 3).
 constexpr double kLogisticMaxCurvature = 0.0962250448649376;
-
-std::string join(const Claims& claims) {
-  std::string out;
-  for (const auto& c : claims) out += (out.empty() ? "" : ";") + c;
-  return out;
-}
 
 std::string format_form(const LinearForm& f) {
   std::string out;
@@ -431,7 +426,7 @@ class Compiler {
       cr.actor = r.actor;
       const Actor* actor = spec_.find_actor(r.actor);
       cr.reactive = actor && !actor->deciding && r.kind == "reactive";
-      cr.claims = join(r.claims);
+      cr.claims = join(r.claims, ";");
       cr.when = r.when;
       cr.probability = r.probability;
       if (!r.probability_metric.empty())
@@ -666,7 +661,7 @@ class Compiler {
     for (const Shock& s : scenario_.shocks) {
       CompiledShock cs;
       cs.id = s.id;
-      cs.claims = join(s.claims);
+      cs.claims = join(s.claims, ";");
       cs.from = s.from;
       cs.to = s.to;
       cs.probability = s.probability;

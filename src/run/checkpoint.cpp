@@ -20,10 +20,32 @@ namespace stancesim {
 
 namespace fs = std::filesystem;
 
-std::optional<std::uint64_t> Checkpoint::size_of(const std::string& name) const {
+std::uint64_t Checkpoint::length(const std::string& name) const {
   for (const auto& [file, size] : files)
     if (file == name) return size;
-  return std::nullopt;
+  throw RuntimeFailure("cannot resume: the checkpoint does not record " + name);
+}
+
+std::optional<Checkpoint> adopt_checkpoint(OutputFolder& folder, const std::string& fingerprint,
+                                           std::int64_t lo, std::int64_t hi) {
+  if (!folder.resumed()) return std::nullopt;
+  std::optional<Checkpoint> c = read_checkpoint(folder.path());
+  if (!c || c->fingerprint != fingerprint) {
+    folder.keep_unless_committed();
+    throw InputError(SourceLoc{folder.destination().string(), 0, 0},
+                     "the interrupted work kept in " + folder.resume_path().string() +
+                         " was made with other inputs or options; give the same command with "
+                         "--resume, or --force without --resume to start over");
+  }
+  if (c->done < lo || c->done > hi)
+    throw RuntimeFailure(folder.resume_path().string() + ": checkpoint out of range");
+  return c;
+}
+
+std::optional<std::uint64_t> kept_length(const std::optional<Checkpoint>& checkpoint,
+                                         const std::string& name) {
+  if (!checkpoint) return std::nullopt;
+  return checkpoint->length(name);
 }
 
 void write_checkpoint(const fs::path& dir, const Checkpoint& c) {

@@ -30,7 +30,8 @@ struct Checkpoint {
   std::string fingerprint;  // fingerprint() of the manifest the work will write
   std::int64_t done = 0;    // runs, or sweep units, complete
   std::vector<std::pair<std::string, std::uint64_t>> files;  // name, length in bytes
-  std::optional<std::uint64_t> size_of(const std::string& name) const;
+  // A file's checkpointed length; RuntimeFailure when the checkpoint does not record the file.
+  std::uint64_t length(const std::string& name) const;
 };
 
 inline constexpr const char* kCheckpointFile = ".checkpoint";
@@ -39,6 +40,17 @@ inline constexpr const char* kCheckpointFile = ".checkpoint";
 void write_checkpoint(const std::filesystem::path& dir, const Checkpoint& checkpoint);
 // The checkpoint in `dir`, or nothing when there is none; RuntimeFailure when it is damaged.
 std::optional<Checkpoint> read_checkpoint(const std::filesystem::path& dir);
+
+class OutputFolder;
+// The checkpoint of a folder adopted with --resume (OutputFolder::resumed()), checked: made by
+// the same inputs and options (`fingerprint`, else an InputError, the state kept for the right
+// command) and within [lo, hi] runs or units done. Nothing when the folder was not resumed.
+std::optional<Checkpoint> adopt_checkpoint(OutputFolder& folder, const std::string& fingerprint,
+                                           std::int64_t lo, std::int64_t hi);
+// What an OutFile keeps of `name` (its `keep`): its checkpointed length when resuming, else
+// nothing.
+std::optional<std::uint64_t> kept_length(const std::optional<Checkpoint>& checkpoint,
+                                         const std::string& name);
 
 // What a resumed run must share with the one it continues: the manifest it will write, less the
 // lines that may differ (command_line, threads), hashed.

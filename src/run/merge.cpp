@@ -30,7 +30,7 @@ namespace {
 struct ShardInfo {
   fs::path dir;
   std::string manifest;  // as written
-  std::string base;      // without the shard, threads and command_line lines: equal across shards
+  std::string base;      // fingerprint() of the whole manifest: equal across shards
   std::string kind, scenario;
   int index = 0, count = 0;
   std::int64_t first = 0, end = 0, total = 0;
@@ -48,6 +48,21 @@ std::string read_text(const fs::path& path) {
 std::vector<std::string> strings(const pt::ptree& list) {
   std::vector<std::string> out;
   for (const auto& item : list) out.push_back(item.second.get_value<std::string>());
+  return out;
+}
+
+// The whole manifest: the shard's, without its shard line and with the merge's command line.
+std::string whole_manifest(const std::string& manifest,
+                           const std::vector<std::string>& command_line) {
+  std::string out;
+  std::istringstream lines(manifest);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.rfind("  \"shard\":", 0) == 0) continue;
+    if (line.rfind("  \"command_line\":", 0) == 0)
+      line = "  \"command_line\": " + json_list(command_line);
+    out += line + "\n";
+  }
   return out;
 }
 
@@ -80,28 +95,9 @@ ShardInfo read_shard(const std::string& dir) {
     throw InputError(SourceLoc{path.string(), 0, 0},
                      std::string("expected a stancesim shard manifest: ") + ex.what());
   }
-  std::istringstream lines(s.manifest);
-  std::string line;
-  while (std::getline(lines, line))
-    if (line.rfind("  \"shard\":", 0) != 0 && line.rfind("  \"threads\":", 0) != 0 &&
-        line.rfind("  \"command_line\":", 0) != 0)
-      s.base += line + "\n";
+  // What a resumed run must share with the one it continues, shards must share with each other.
+  s.base = fingerprint(whole_manifest(s.manifest, {}));
   return s;
-}
-
-// The whole manifest: the shard's, without its shard line and with the merge's command line.
-std::string whole_manifest(const std::string& manifest,
-                           const std::vector<std::string>& command_line) {
-  std::string out;
-  std::istringstream lines(manifest);
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (line.rfind("  \"shard\":", 0) == 0) continue;
-    if (line.rfind("  \"command_line\":", 0) == 0)
-      line = "  \"command_line\": " + json_list(command_line);
-    out += line + "\n";
-  }
-  return out;
 }
 
 // Copies `from` into `to`; without its first line (the header, which must equal `header`) when

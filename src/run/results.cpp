@@ -119,30 +119,16 @@ EnsembleResult run_and_write(const LoadedScenario& loaded, const CompiledModel& 
     plan.end = static_cast<int>(shard.end(plan.runs));
   }
   const std::string print = fingerprint(manifest);
-  std::optional<Checkpoint> resumed;
-  if (folder.resumed()) {
-    resumed = read_checkpoint(dir);
-    if (!resumed || resumed->fingerprint != print) {
-      folder.keep_unless_committed();
-      throw InputError(SourceLoc{options.out_dir, 0, 0},
-                       "the interrupted run kept in " + folder.resume_path().string() +
-                           " was made with other inputs or options; give the same command with "
-                           "--resume, or --force without --resume to start over");
-    }
-    if (resumed->done < plan.first() || resumed->done > plan.stop())
-      throw RuntimeFailure(folder.resume_path().string() + ": checkpoint out of range");
-  }
+  const std::optional<Checkpoint> resumed =
+      adopt_checkpoint(folder, print, plan.first(), plan.stop());
   const int begin = plan.first();
   if (resumed) plan.begin = static_cast<int>(resumed->done);
 
   std::uint64_t bytes = 0;
   {
     CsvFilesSink files(model, dir, csv, result.metrics, bytes, resumed ? &*resumed : nullptr);
-    std::optional<std::uint64_t> keep;
-    if (resumed) keep = resumed->size_of(kValuesFile);
-    if (resumed && !keep)
-      throw RuntimeFailure(dir.string() + ": the checkpoint does not record " + kValuesFile);
-    ValuesSink values(dir / kValuesFile, result.metrics.size(), bytes, keep);
+    ValuesSink values(dir / kValuesFile, result.metrics.size(), bytes,
+                      kept_length(resumed, kValuesFile));
     SummarySink summary(result.metrics.size(), dir / ".outcomes.spill");
     // A resumed run's summary starts from the runs its checkpoint kept.
     if (resumed)

@@ -331,27 +331,9 @@ SweepResult run_sweep(const Experiment& e, const SweepOptions& options) {
   const auto& dir = folder.path();
   // Units (point, scenario) complete: from a resumed sweep's checkpoint, else none.
   std::int64_t done = first * units;
-  std::optional<Checkpoint> resumed;
-  if (folder.resumed()) {
-    resumed = read_checkpoint(dir);
-    if (!resumed || resumed->fingerprint != print) {
-      folder.keep_unless_committed();
-      throw InputError(SourceLoc{options.out_dir, 0, 0},
-                       "the interrupted sweep kept in " + folder.resume_path().string() +
-                           " was made with other inputs or options; give the same command with "
-                           "--resume, or --force without --resume to start over");
-    }
-    if (resumed->done < done || resumed->done > stop * units)
-      throw RuntimeFailure(folder.resume_path().string() + ": checkpoint out of range");
-    done = resumed->done;
-  }
+  const std::optional<Checkpoint> resumed = adopt_checkpoint(folder, print, done, stop * units);
+  if (resumed) done = resumed->done;
   std::uint64_t& bytes = result.bytes_written;
-  auto keep = [&](const char* name) -> std::optional<std::uint64_t> {
-    if (!resumed) return std::nullopt;
-    const auto size = resumed->size_of(name);
-    if (!size) throw RuntimeFailure(dir.string() + ": the checkpoint does not record " + name);
-    return size;
-  };
   {
     OutFile f(dir / "design.csv", bytes);
     std::string header = "point";
@@ -369,20 +351,19 @@ SweepResult run_sweep(const Experiment& e, const SweepOptions& options) {
     CsvBuffer b;
     b.raw("parameter,path,low,high,whole_number,claims\n");
     for (const auto& p : e.parameters) {
-      std::string claims;
-      for (const auto& c : p.claims) claims += (claims.empty() ? "" : ";") + c;
       b.field(p.name).comma().field(p.path);
       b.raw(fmt::format(",{},{},", p.low, p.high)).raw(p.integer ? "true" : "false");
-      b.comma().field(claims).newline();
+      b.comma().field(join(p.claims, ";")).newline();
     }
     f.write(b.view());
     f.close();
   }
-  OutFile points_file(dir / "points.csv", bytes, keep("points.csv"));
+  OutFile points_file(dir / "points.csv", bytes, kept_length(resumed, "points.csv"));
   if (!resumed) points_file.write("scenario,point,metric,runs,mean,sd,ci_low,ci_high\n");
   std::unique_ptr<OutFile> outcomes_file;
   if (options.outcomes) {
-    outcomes_file = std::make_unique<OutFile>(dir / "outcomes.csv", bytes, keep("outcomes.csv"));
+    outcomes_file = std::make_unique<OutFile>(dir / "outcomes.csv", bytes,
+                                              kept_length(resumed, "outcomes.csv"));
     std::string header = "scenario,point,run";
     for (const auto& m : e.metrics) header += "," + m;
     if (!resumed) outcomes_file->write(header + "\n");
