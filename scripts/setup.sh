@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake ninja-build git pkg-config clang-format
           libeigen3-dev libboost-program-options-dev libfmt-dev doctest-dev libtomlplusplus-dev libssl-dev
+          nlohmann-json3-dev librandom123-dev
           python3-pandas python3-matplotlib jupyter-nbconvert python3-ipykernel)
 missing=()
 for p in "${packages[@]}"; do

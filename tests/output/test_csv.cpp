@@ -4,12 +4,15 @@
 #include "output/summary.hpp"
 #include "support.hpp"
 
+#include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <string>
 
 using namespace stancesim;
 using namespace stancesim::test;
 
-TEST_CASE("fixed-point numbers round half away from zero to 4 decimals") {
+TEST_CASE("fixed-point numbers are correctly rounded to 4 decimals") {
   auto f = [](double v) {
     CsvBuffer b;
     b.fixed4(v);
@@ -18,10 +21,68 @@ TEST_CASE("fixed-point numbers round half away from zero to 4 decimals") {
   CHECK(f(0) == "0.0000");
   CHECK(f(1.5) == "1.5000");
   CHECK(f(-2.25) == "-2.2500");
-  CHECK(f(0.12345) == "0.1235");
+  CHECK(f(0.12345) == "0.1235");   // stored as 0.12345000000000000417...
   CHECK(f(-0.00001) == "0.0000");  // no negative zero
+  CHECK(f(-0.00004) == "0.0000");
   CHECK(f(123456.78901) == "123456.7890");
   CHECK(f(0.99995) == "1.0000");
+  // Rounding the product v * 10^4 a second time went wrong here: 0.00035 is stored as
+  // 0.000349999999999999996..., whose product rounds to exactly 3.5.
+  CHECK(f(0.00035) == "0.0003");
+  CHECK(f(-0.00035) == "-0.0003");
+  CHECK(f(0.30015) == "0.3001");  // 0.30014999999999997...
+  CHECK(f(1.00005) == "1.0001");  // 1.00005000000000010...
+  // Exact ties (multiples of 2^-5 with a fifth decimal of 5) go to the even last digit.
+  CHECK(f(0.03125) == "0.0312");
+  CHECK(f(0.09375) == "0.0938");
+  CHECK(f(-0.03125) == "-0.0312");
+}
+
+TEST_CASE("the 4-decimal writer gives std::to_chars' correctly rounded text for every number") {
+  // Near-ties of every kind, across magnitudes, and plain values: the integer path and the
+  // library must agree character for character (apart from the library's -0.0000).
+  auto library = [](double v) {
+    char tmp[40];
+    const auto r = std::to_chars(tmp, tmp + sizeof tmp, v, std::chars_format::fixed, 4);
+    std::string s(tmp, r.ptr);
+    return s == "-0.0000" ? std::string("0.0000") : s;
+  };
+  std::uint64_t x = 0x9e3779b97f4a7c15ULL;
+  auto next = [&] {  // xorshift64*: a fixed, portable sequence
+    x ^= x >> 12, x ^= x << 25, x ^= x >> 27;
+    return x * 0x2545f4914f6cdd1dULL;
+  };
+  int checked = 0;
+  for (int i = 0; i < 400000; ++i) {
+    const double scale = std::ldexp(1.0, static_cast<int>(next() % 80) - 30);  // 2^-30 .. 2^49
+    const double u = static_cast<double>(next() >> 11) * 0x1.0p-53;
+    double v;
+    switch (i % 4) {
+      case 0:
+        v = u * scale;
+        break;  // anything
+      case 1:
+        v = (std::floor(u * 2e6) + 0.5) / 10000.0;
+        break;  // decimal near-ties
+      case 2:
+        v = std::nextafter((std::floor(u * 2e6) + 0.5) / 1e4, 0.0);
+        break;
+      default:
+        v = std::ldexp(std::floor(u * 64) + 0.5, -5);
+        break;  // exact ties
+    }
+    if (next() & 1) v = -v;
+    if (!(std::abs(v) < CsvBuffer::kMaxFixed4)) continue;
+    CsvBuffer b;
+    b.fixed4(v);
+    if (b.str() != library(v)) {
+      CAPTURE(v);
+      CHECK(b.str() == library(v));
+      break;
+    }
+    ++checked;
+  }
+  CHECK(checked > 390000);
 }
 
 TEST_CASE("numbers the writer cannot write exactly are refused, never written as garbage") {
