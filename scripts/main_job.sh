@@ -14,6 +14,12 @@ bash scripts/experiments.sh results/experiments > results/experiments.txt
 echo
 grep -A6 "^scenario" results/experiments.txt | head -7
 grep -A3 "design points are cases" results/experiments.txt
+# The analyst views side by side (notebooks: views_side_by_side.png).
+for v in lowy bennett beijing_first alliance_first; do
+  ./build/stancesim compare scenarios/baseline.toml scenarios/russia_displaces_china.toml scenarios/us_pretext_action.toml \
+    scenarios/nk_nuclear_test.toml scenarios/acknowledged_deployment.toml --runs "$runs" --seed 1 --view "$v" \
+    --outputs summary,outcomes --out "results/views/$v" --force --quiet >/dev/null
+done
 bash scripts/notebooks.sh results results/figures >/dev/null
 echo
 echo "CSV files:  results/<scenario>/ and results/compare.csv (schemas: docs/outputs.md)"
