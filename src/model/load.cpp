@@ -103,7 +103,8 @@ void ModelLoader::load_model_file() {
     const toml::node& d = clock.required("start_date");
     const auto* date = d.as_date();
     if (!date) clock.fail(d, "'start_date' in [clock]: expected a date such as 2024-11-04");
-    spec_.start_date = Date{date->get().year, date->get().month, date->get().day};
+    spec_.start_date = make_date(date->get().year, date->get().month, date->get().day);
+    if (!spec_.start_date.ok()) clock.fail(d, "'start_date' in [clock]: not a calendar date");
     spec_.default_steps = read_whole_parameter(clock, "default_steps");
     spec_.locs.set("clock.default_steps", clock.loc("default_steps"));
     claims(clock);

@@ -237,7 +237,7 @@ struct ReadFile {  // every file read, for the manifest
 struct ModelSpec {
   std::string dir;
   int schema_version = 2;
-  Date start_date;
+  Date start_date{};
   int default_steps = 26;
   int escalation_memory = 8;  // weeks: a move scores only beyond the levels held this long
   ValueLocs locs;             // clock.default_steps, escalation_index.memory_weeks
