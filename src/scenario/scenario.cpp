@@ -157,7 +157,10 @@ class ScenarioLoader {
         throw InputError(from, "'extends' makes a cycle through " + path);
       if (!fs::is_regular_file(path))
         throw InputError(from.file.empty() ? SourceLoc{path, 0, 0} : from,
-                         "scenario file not found: " + path);
+                         "scenario file not found: " + path +
+                             (from.file.empty() ? ""
+                                                : " ('extends' is relative to the folder of the "
+                                                  "file that names it)"));
       std::optional<std::pair<std::string, SourceLoc>> extends;
       chain.push_back(read_file(path, extends));
       if (!extends) break;
@@ -245,7 +248,11 @@ class ScenarioLoader {
   }
 
   Claims claims(Fields& f) {
-    return f.claims(spec_->claims, spec_->dir + "/claims.csv (nor in a [[claim]] table of yours)");
+    return f.claims(spec_->claims,
+                    spec_->dir +
+                        "/claims.csv (stancesim list claims) nor in a [[claim]] table of yours: "
+                        "declare your own as user:NAME in a [[claim]] table of this file or one "
+                        "it extends, or in a --claims FILE");
   }
 
   Shock read_shock(const toml::table& t, const std::string& path) {

@@ -34,7 +34,8 @@ fs::path write_extends_chain(const fs::path& dir, int files) {
 }
 }  // namespace
 
-TEST_CASE("the nineteen what-ifs of MODEL.md exist, validate and run") {
+TEST_CASE(
+    "every scenario file validates and runs and the nineteen what-ifs of MODEL.md are there") {
   const std::vector<std::string> names = {"baseline",
                                           "nk_into_ukraine",
                                           "nk_nuclear_test",
@@ -55,7 +56,8 @@ TEST_CASE("the nineteen what-ifs of MODEL.md exist, validate and run") {
                                           "us_china_summit_pressure",
                                           "acknowledged_deployment"};
   const auto files = toml_files(source_dir() + "/scenarios");
-  CHECK(files.size() == names.size());
+  // An analyst's own what-ifs may sit beside them (scenarios/README.md): they must validate too.
+  CHECK(files.size() >= names.size());
   for (const auto& name : names) CHECK(fs::exists(source_dir() + "/scenarios/" + name + ".toml"));
   Scratch scratch("scenarios");
   for (const auto& file : files) {
