@@ -39,23 +39,26 @@ class KeptMetricsSink : public RunSink {
 }  // namespace
 
 std::size_t count_ensembles(const std::vector<Check>& checks) {
-  std::set<std::tuple<std::string, std::vector<std::string>, int>> ensembles;
+  std::set<std::tuple<std::string, std::vector<std::string>, int, std::int64_t>> ensembles;
   for (const auto& c : checks) {
-    ensembles.insert({c.scenario, c.views, c.steps});
-    if (!c.reference.empty()) ensembles.insert({c.reference, c.reference_views, c.steps});
+    ensembles.insert({c.scenario, c.views, c.steps, c.min_runs});
+    if (!c.reference.empty())
+      ensembles.insert({c.reference, c.reference_views, c.steps, c.min_runs});
   }
   return ensembles.size();
 }
 
 WindowedOutcomes run_for_checks(const std::vector<Check>& checks, const CheckRunConfig& config) {
-  // One ensemble per (scenario, views, horizon): its file, the windows the checks read, the
-  // checks that need it (for messages).
+  // One ensemble per (scenario, views, horizon, minimum runs): its file, the windows the checks
+  // read, the checks that need it (for messages).
   struct Run {
     std::string name, file;
     std::vector<std::string> views;
     int steps = 0;
+    std::int64_t min_runs = 0;
     bool operator<(const Run& o) const {
-      return std::tie(name, views, steps) < std::tie(o.name, o.views, o.steps);
+      return std::tie(name, views, steps, min_runs) <
+             std::tie(o.name, o.views, o.steps, o.min_runs);
     }
   };
   struct Need {
@@ -64,11 +67,11 @@ WindowedOutcomes run_for_checks(const std::vector<Check>& checks, const CheckRun
   };
   std::map<Run, Need> needs;
   for (const auto& c : checks) {
-    auto& n = needs[Run{c.scenario, c.scenario_file, c.views, c.steps}];
+    auto& n = needs[Run{c.scenario, c.scenario_file, c.views, c.steps, c.min_runs}];
     n.windows.insert(c.window);
     n.by.push_back(&c);
     if (!c.reference.empty()) {
-      auto& r = needs[Run{c.reference, c.reference_file, c.reference_views, c.steps}];
+      auto& r = needs[Run{c.reference, c.reference_file, c.reference_views, c.steps, c.min_runs}];
       r.windows.insert(c.reference_window);
       r.by.push_back(&c);
     }
@@ -78,6 +81,9 @@ WindowedOutcomes run_for_checks(const std::vector<Check>& checks, const CheckRun
     std::vector<std::string> views = run.views.empty() ? config.views : run.views;
     LoadedScenario loaded = load_scenario(
         run.file, ScenarioOptions{config.model_dir, views, config.sets, config.model_sets, {}});
+    if (config.files_read)
+      config.files_read->insert(config.files_read->end(), loaded.model.files.begin(),
+                                loaded.model.files.end());
     PlanRequest request = config.request;
     if (run.steps > 0) {
       for (const Check* c : need.by)
@@ -88,7 +94,12 @@ WindowedOutcomes run_for_checks(const std::vector<Check>& checks, const CheckRun
                                          "' acts later");
       request.steps = run.steps;
     }
-    const RunPlan plan = resolve_plan(request, loaded.scenario);
+    RunPlan plan = resolve_plan(request, loaded.scenario);
+    // A check on a rare outcome asks for the sample it needs; both sides of a pair get it.
+    if (run.min_runs > plan.runs) {
+      request.runs = run.min_runs;
+      plan = resolve_plan(request, loaded.scenario);
+    }
     const CompiledModel model = compile(loaded.model, loaded.scenario);
     std::vector<Window> windows(need.windows.begin(), need.windows.end());
     RunnerOptions options;
@@ -123,7 +134,8 @@ WindowedOutcomes run_for_checks(const std::vector<Check>& checks, const CheckRun
     run_plan(model, plan, options, {&sink});
     if (config.ensemble_done) config.ensemble_done();
     for (std::size_t w = 0; w < windows.size(); ++w)
-      out[EnsembleKey{run.name, run.views, run.steps, windows[w]}] = std::move(results[w]);
+      out[EnsembleKey{run.name, run.views, run.steps, windows[w], run.min_runs}] =
+          std::move(results[w]);
   }
   return out;
 }

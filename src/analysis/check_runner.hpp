@@ -22,6 +22,8 @@ struct CheckRunConfig {
   // scenario's views and overrides.
   std::vector<std::string> model_sets;
   std::function<void()> ensemble_done;  // after each ensemble (progress), calling thread
+  // When set, every model and scenario file read is appended (for the manifest).
+  std::vector<ReadFile>* files_read = nullptr;
 };
 
 // How many ensembles run_for_checks runs for these checks (one per scenario, views and horizon).

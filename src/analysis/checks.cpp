@@ -129,6 +129,7 @@ std::vector<Check> load_checks(const std::vector<std::string>& files,
       if (f.has("views")) c.views = f.strings("views");
       if (f.has("reference_views")) c.reference_views = f.strings("reference_views");
       if (f.has("steps")) c.steps = f.integer("steps", 1, 520);
+      if (f.has("min_runs")) c.min_runs = f.integer("min_runs", 1, limits::kMaxRuns);
       if (f.has("control")) c.control = f.string("control");
       if (f.has("reference")) {
         std::tie(c.reference, c.reference_file) = scenario_file(f, "reference");
@@ -272,6 +273,7 @@ std::string checks_csv(const std::vector<CheckResult>& results,
       std::string text = name;
       for (const auto& v : views) text += "@" + v;
       if (c.steps > 0) text += fmt::format("/{}w", c.steps);
+      if (c.min_runs > 0) text += fmt::format("/{}runs", c.min_runs);
       return text + window_text(w);
     };
     std::string scenario = label(c.scenario, c.views, c.window);

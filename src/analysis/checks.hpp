@@ -34,9 +34,10 @@ struct EnsembleKey {
   std::vector<std::string> views;
   int steps = 0;
   Window window;
+  std::int64_t min_runs = 0;
   bool operator<(const EnsembleKey& o) const {
-    return std::tie(scenario, views, steps, window) <
-           std::tie(o.scenario, o.views, o.steps, o.window);
+    return std::tie(scenario, views, steps, window, min_runs) <
+           std::tie(o.scenario, o.views, o.steps, o.window, o.min_runs);
   }
 };
 
@@ -48,6 +49,7 @@ struct Check {
   std::string reference, reference_file;            // empty: a threshold check
   std::vector<std::string> views, reference_views;  // analyst views (empty: the scenario's own)
   int steps = 0;                                    // horizon for both (0: the scenario's own)
+  std::int64_t min_runs = 0;  // both ensembles run at least this many runs (0: the suite's runs)
   std::string control;  // an equivalence check: the check of the same mechanism that must move
   Window window, reference_window;
   std::vector<std::pair<std::string, double>> metric;  // linear combination of outcome metrics
@@ -56,9 +58,9 @@ struct Check {
   Condition where;
   Condition expect;
   bool equivalence() const { return expect.op == CompareOp::abs_less; }
-  EnsembleKey key() const { return {scenario, views, steps, window}; }
+  EnsembleKey key() const { return {scenario, views, steps, window, min_runs}; }
   EnsembleKey reference_key() const {
-    return {reference, reference_views, steps, reference_window};
+    return {reference, reference_views, steps, reference_window, min_runs};
   }
 };
 

@@ -4,8 +4,6 @@
 
 #include <algorithm>
 #include <boost/math/distributions/students_t.hpp>
-#include <boost/property_tree/json_parser.hpp>
-#include <boost/property_tree/ptree.hpp>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -15,6 +13,7 @@
 #include "core/interrupt.hpp"
 #include "core/limits.hpp"
 #include "output/csv.hpp"
+#include "output/manifest.hpp"
 
 namespace stancesim {
 
@@ -113,40 +112,16 @@ void check_pairable(const EnsembleOutcomes& reference, const EnsembleOutcomes& s
 
 namespace {
 
-// A whole number in [lo, hi] from a manifest field (JSON numbers are kept as text).
-std::int64_t manifest_integer(const boost::property_tree::ptree& tree, const char* key,
-                              std::int64_t lo, std::int64_t hi, const std::string& path) {
-  const std::string text = tree.get<std::string>(key);
-  std::int64_t v = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size() || v < lo || v > hi)
-    throw InputError(
-        SourceLoc{path, 0, 0},
-        fmt::format("'{}': expected a whole number in [{}, {}], found '{}'", key, lo, hi, text));
-  return v;
-}
-
 ResultInfo read_manifest(const std::string& dir) {
   ResultInfo info;
   info.source = dir;
   const std::string path = dir + "/manifest.json";
-  boost::property_tree::ptree tree;
-  try {
-    boost::property_tree::read_json(path, tree);
-    info.scenario = tree.get<std::string>("scenario");
-  } catch (const std::exception& ex) {
-    throw InputError(
-        SourceLoc{path, 0, 0},
-        std::string("expected the manifest.json of a stancesim result folder: ") + ex.what());
-  }
-  try {
-    info.seed =
-        static_cast<std::uint64_t>(manifest_integer(tree, "seed", 0, limits::kMaxSeed, path));
-    info.runs = static_cast<int>(manifest_integer(tree, "runs", 1, limits::kMaxRuns, path));
-  } catch (const boost::property_tree::ptree_error& ex) {
-    throw InputError(SourceLoc{path, 0, 0},
-                     std::string("expected 'seed' and 'runs': ") + ex.what());
-  }
+  const std::string what = "the manifest.json of a stancesim result folder";
+  const Json json = read_json_object(path, what);
+  const JsonFields tree(json, path, what);
+  info.scenario = tree.text("scenario");
+  info.seed = static_cast<std::uint64_t>(tree.integer("seed", 0, limits::kMaxSeed));
+  info.runs = static_cast<int>(tree.integer("runs", 1, limits::kMaxRuns));
   return info;
 }
 

@@ -3,9 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <boost/property_tree/json_parser.hpp>
-#include <boost/property_tree/ptree.hpp>
-#include <charconv>
 #include <cmath>
 #include <limits>
 #include <set>
@@ -13,31 +10,11 @@
 #include "core/error.hpp"
 #include "core/limits.hpp"
 #include "output/csv_reader.hpp"
+#include "output/manifest.hpp"
 
 namespace stancesim {
 
-namespace pt = boost::property_tree;
-
 namespace {
-
-std::int64_t whole(const pt::ptree& tree, const char* key, std::int64_t lo, std::int64_t hi,
-                   const std::string& path) {
-  const std::string text = tree.get<std::string>(key);
-  std::int64_t v = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size() || v < lo || v > hi)
-    throw InputError(SourceLoc{path, 0, 0},
-                     fmt::format("'{}': expected a whole number in [{}, {}], "
-                                 "found '{}'",
-                                 key, lo, hi, text));
-  return v;
-}
-
-std::vector<std::string> strings(const pt::ptree& tree, const char* key) {
-  std::vector<std::string> out;
-  for (const auto& [k, v] : tree.get_child(key)) out.push_back(v.get_value<std::string>());
-  return out;
-}
 
 int index_of(const std::vector<std::string>& names, const std::string& name) {
   const auto it = std::find(names.begin(), names.end(), name);
@@ -65,36 +42,30 @@ SweepResults read_sweep(const std::string& dir) {
   SweepResults r;
   r.dir = dir;
   const std::string manifest = dir + "/manifest.json";
-  try {
-    pt::ptree tree;
-    pt::read_json(manifest, tree);
-    if (tree.get<std::string>("command") != "sweep")
-      throw InputError(SourceLoc{manifest, 0, 0}, "expected the manifest of a stancesim sweep");
-    r.experiment = tree.get<std::string>("experiment");
-    r.design = tree.get<std::string>("design");
-    r.design_points =
-        static_cast<int>(whole(tree, "design_points", 1, limits::kMaxDesignPoints, manifest));
-    r.base_points =
-        static_cast<int>(whole(tree, "base_points", 0, limits::kMaxDesignPoints, manifest));
-    r.morris_levels = static_cast<int>(whole(tree, "morris_levels", 0, 1000, manifest));
-    r.runs = static_cast<int>(whole(tree, "runs", 1, limits::kMaxRuns, manifest));
-    r.seed = static_cast<std::uint64_t>(whole(tree, "seed", 0, limits::kMaxSeed, manifest));
-    r.parameters = strings(tree, "parameters");
-    r.scenarios = strings(tree, "scenarios");
-    r.metrics = strings(tree, "metrics");
-    for (const auto* list : {&r.parameters, &r.scenarios, &r.metrics}) {
-      if (list->empty())
-        throw InputError(SourceLoc{manifest, 0, 0},
-                         "expected at least one parameter, scenario "
-                         "and metric");
-      std::set<std::string> seen;
-      for (const auto& name : *list)
-        if (!seen.insert(name).second)
-          throw InputError(SourceLoc{manifest, 0, 0}, "'" + name + "' is listed twice");
-    }
-  } catch (const pt::ptree_error& ex) {
-    throw InputError(SourceLoc{manifest, 0, 0},
-                     std::string("expected the manifest.json of a stancesim sweep: ") + ex.what());
+  const std::string what = "the manifest.json of a stancesim sweep";
+  const Json json = read_json_object(manifest, what);
+  const JsonFields tree(json, manifest, what);
+  if (tree.text("command") != "sweep")
+    throw InputError(SourceLoc{manifest, 0, 0}, "expected the manifest of a stancesim sweep");
+  r.experiment = tree.text("experiment");
+  r.design = tree.text("design");
+  r.design_points = static_cast<int>(tree.integer("design_points", 1, limits::kMaxDesignPoints));
+  r.base_points = static_cast<int>(tree.integer("base_points", 0, limits::kMaxDesignPoints));
+  r.morris_levels = static_cast<int>(tree.integer("morris_levels", 0, 1000));
+  r.runs = static_cast<int>(tree.integer("runs", 1, limits::kMaxRuns));
+  r.seed = static_cast<std::uint64_t>(tree.integer("seed", 0, limits::kMaxSeed));
+  r.parameters = tree.strings("parameters");
+  r.scenarios = tree.strings("scenarios");
+  r.metrics = tree.strings("metrics");
+  for (const auto* list : {&r.parameters, &r.scenarios, &r.metrics}) {
+    if (list->empty())
+      throw InputError(SourceLoc{manifest, 0, 0},
+                       "expected at least one parameter, scenario "
+                       "and metric");
+    std::set<std::string> seen;
+    for (const auto& name : *list)
+      if (!seen.insert(name).second)
+        throw InputError(SourceLoc{manifest, 0, 0}, "'" + name + "' is listed twice");
   }
   const std::size_t k = r.parameters.size();
   const auto points = static_cast<std::size_t>(r.design_points);

@@ -13,12 +13,15 @@
 #include "cli/arguments.hpp"
 #include "cli/commands.hpp"
 #include "core/error.hpp"
+#include "core/sha256.hpp"
 #include "model/load.hpp"
 #include "output/csv.hpp"
+#include "output/manifest.hpp"
 #include "output/output_folder.hpp"
 #include "run/plan.hpp"
 #include "run/progress.hpp"
 #include "run/results.hpp"
+#include "version.hpp"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -152,7 +155,8 @@ std::string null_power(const std::vector<CheckResult>& results,
 
 }  // namespace
 
-int check_command(const std::vector<std::string>& args) {
+int check_command(const std::vector<std::string>& args,
+                  const std::vector<std::string>& command_line) {
   po::options_description opts("stancesim check [FILE...] [options]");
   std::int64_t runs = 500, threads = default_threads(), robustness_runs = 200;
   int robustness_sets = 0;
@@ -206,6 +210,8 @@ int check_command(const std::vector<std::string>& args) {
                     vm.count("quiet") > 0);
   std::int64_t ensembles = 0;
   config.ensemble_done = [&] { progress.update(++ensembles); };
+  std::vector<ReadFile> files_read;
+  config.files_read = &files_read;
   const WindowedOutcomes outcomes = run_for_checks(checks, config);
   std::vector<CheckResult> results;
   for (const auto& c : checks) results.push_back(evaluate(c, outcomes));
@@ -232,25 +238,43 @@ int check_command(const std::vector<std::string>& args) {
   progress.finish();  // before the tables, on the same terminal
 
   const fs::path& tmp = folder.path();
-  std::vector<std::string> written = {"checks.csv"};
-  write_file(tmp / "checks.csv", checks_csv(results, null_names));
+  Json outputs = Json::array();
+  auto write_output = [&](const std::string& name, const std::string& text) {
+    write_file(tmp / name, text);
+    outputs.push_back(output_entry(name, digest_text(text)));
+  };
+  write_output("checks.csv", checks_csv(results, null_names));
   std::cout << fmt::format("{} checks, {} runs per scenario, seed {}\n", checks.size(), runs, seed)
             << checks_table(results, null_names) << power;
   if (robustness_sets > 0) {
-    write_file(tmp / "check_robustness.csv", robust.summary);
-    write_file(tmp / "robustness_sets.csv", robust.sets);
-    write_file(tmp / "robustness_results.csv", robust.results);
-    written.insert(written.end(),
-                   {"check_robustness.csv", "robustness_sets.csv", "robustness_results.csv"});
+    write_output("check_robustness.csv", robust.summary);
+    write_output("robustness_sets.csv", robust.sets);
+    write_output("robustness_results.csv", robust.results);
     std::cout << robust.table;
   }
-  written.push_back("manifest.json");
-  std::string manifest = fmt::format(
-      "{{\n  \"program\": \"stancesim\",\n  \"command\": \"check\",\n  \"seed\": {},\n  "
-      "\"runs\": {},\n  \"null_models\": {},\n  \"robustness_sets\": {},\n  \"outputs\": ",
-      seed, runs, vm.count("null-models") ? "true" : "false", robustness_sets);
-  manifest += json_list(written) + ",\n  \"check_files\": " + json_list(files) + "\n}\n";
-  write_file(tmp / "manifest.json", manifest);
+  Json manifest;
+  manifest["program"] = "stancesim";
+  manifest["command"] = "check";
+  manifest["version"] = kVersion;
+  manifest["git_commit"] = kGitCommit;
+  manifest["seed"] = seed;
+  manifest["runs"] = runs;
+  manifest["threads"] = threads;
+  manifest["null_models"] = vm.count("null-models") > 0;
+  manifest["null_model_names"] = null_names;
+  manifest["robustness_sets"] = robustness_sets;
+  manifest["robustness_runs"] = robustness_runs;
+  manifest["outputs"] = std::move(outputs);
+  manifest["check_files"] = Json::array();
+  for (const auto& f : files) manifest["check_files"].push_back(manifest_path(f));
+  // Inputs: the model (claims, robustness parameters), the check files, the scenarios run.
+  Json inputs = Json::array();
+  for (const auto& f : spec.files) add_input_file(inputs, f.path, f.sha256);
+  for (const auto& f : files) add_input_file(inputs, f, sha256_file(f));
+  for (const auto& f : files_read) add_input_file(inputs, f.path, f.sha256);
+  manifest["files"] = std::move(inputs);
+  manifest["command_line"] = command_line;
+  write_file(tmp / "manifest.json", manifest_text(manifest));
   folder.commit();
   fmt::print("wrote {}/checks.csv{}\n", out_dir,
              robustness_sets > 0 ? " and check_robustness.csv" : "");

@@ -10,7 +10,8 @@ int run_command(const std::vector<std::string>& args, const std::vector<std::str
 int bench_command(const std::vector<std::string>& args);
 int list_command(const std::vector<std::string>& args);
 int validate_command(const std::vector<std::string>& args);
-int check_command(const std::vector<std::string>& args);
+int check_command(const std::vector<std::string>& args,
+                  const std::vector<std::string>& command_line);
 int compare_command(const std::vector<std::string>& args,
                     const std::vector<std::string>& command_line);
 

@@ -13,10 +13,12 @@
 #include <sstream>
 
 #include "analysis/compare.hpp"
+#include "analysis/manifests.hpp"
 #include "cli/arguments.hpp"
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "engine/compiled.hpp"
+#include "output/manifest.hpp"
 #include "output/output_folder.hpp"
 #include "run/checkpoint.hpp"
 #include "run/plan.hpp"
@@ -49,15 +51,15 @@ int compare_command(const std::vector<std::string>& args,
       ("runs", po::value(&runs), "runs per scenario (default: the reference's runs)")
       ("seed", po::value(&seed), "base seed for every scenario (default: the reference's seed)")
       ("threads", po::value(&threads)->default_value(threads), "worker threads")
-      ("out", po::value(&out_dir)->default_value(out_dir), "folder: <out>/<scenario>/ and <out>/compare.csv")
+      ("out", po::value(&out_dir)->default_value(out_dir), "folder: <out>/<scenario>/, <out>/compare.csv and <out>/manifest.json")
       ("force", "replace existing scenario folders and compare.csv (and start over instead of resuming)")
       ("resume", "finish the comparison an interruption or a kill left in --out: complete scenario "
        "folders of the same inputs are kept, an interrupted one is continued from its checkpoint")
       ("shard", po::value(&shard), "K/N: simulate only the K-th of N blocks of runs of every scenario "
        "(shard folders, no compare.csv); `stancesim merge` joins the N --out folders and compares")
       ("outputs", po::value(&outputs)->default_value(outputs),
-       "files per scenario: decisions, state, events, outcomes, summary, or all (outcomes is "
-       "always written: the comparison reads it)")
+       "files per scenario: decisions, state, events, outcomes, summary, or all (these five), "
+       "and outcomes_long on request (outcomes is always written: the comparison reads it)")
       ("explain", "also write utilities.csv for every scenario")
       ("explain-runs", po::value(&explain_runs)->default_value(explain_runs), "with --explain: runs covered")
       ("model", po::value(&model_dir), "model folder (default: ../model beside each scenario file)")
@@ -94,6 +96,7 @@ int compare_command(const std::vector<std::string>& args,
     throw InputError(SourceLoc{compare_path.string(), 0, 0},
                      force ? "exists and is not a file: choose another --out"
                            : "exists: choose another --out or add --force");
+  if (!shard_of.active()) check_compare_destination(out_dir, force);
 
   if (shard_of.active() && fs::exists(fs::symlink_status(fs::path(out_dir) / "shard.json")) &&
       !force)
@@ -144,7 +147,9 @@ int compare_command(const std::vector<std::string>& args,
         std::ifstream in(manifest, std::ios::binary);
         std::ostringstream text;
         text << in.rdbuf();
-        if (!in || fingerprint(text.str()) != fingerprint(result_manifest(ls, model, ro)))
+        const Json written = Json::parse(text.str(), nullptr, false);
+        if (!in || written.is_discarded() ||
+            fingerprint(written) != fingerprint(result_manifest(ls, model, ro)))
           throw InputError(SourceLoc{ro.out_dir, 0, 0},
                            "exists and was not written by this comparison (other inputs or "
                            "options): --resume keeps only its own finished folders; add --force "
@@ -169,13 +174,12 @@ int compare_command(const std::vector<std::string>& args,
     progress.finish();
     if (shard_of.active()) {
       // The comparison is made when the shards are merged.
-      std::string text = fmt::format(
-          "{{\n  \"program\": \"stancesim\",\n  \"command\": \"compare\",\n  \"shard\": "
-          "{{\"index\": {}, \"count\": {}}},\n  \"paired\": {},\n  \"scenarios\": [",
-          shard_of.index, shard_of.count, paired);
-      for (std::size_t i = 0; i < loaded.size(); ++i)
-        text += (i ? ", " : "") + json_quote(loaded[i].scenario.name);
-      text += "]\n}\n";
+      Json part{{"program", "stancesim"}, {"command", "compare"}};
+      part["shard"] = Json{{"index", shard_of.index}, {"count", shard_of.count}};
+      part["paired"] = paired;
+      part["scenarios"] = Json::array();
+      for (const auto& ls : loaded) part["scenarios"].push_back(ls.scenario.name);
+      const std::string text = manifest_text(part);
       write_file_atomically(fs::path(out_dir) / "shard.json", text, force);
       fmt::print(
           "wrote shard {}/{} of every scenario into {}/<scenario>/ and {}/shard.json; "
@@ -186,7 +190,12 @@ int compare_command(const std::vector<std::string>& args,
   }
   // Compare what was written, so `compare --results` on these folders gives the same file.
   const Comparison comparison = compare_result_folders(folders, paired);
-  write_file_atomically(compare_path, compare_csv(comparison), force);
+  const std::string csv = compare_csv(comparison);
+  write_file_atomically(compare_path, csv, force);
+  write_file_atomically(fs::path(out_dir) / "manifest.json",
+                        manifest_text(compare_manifest(folders, out_dir, csv, paired,
+                                                       vm.count("results") == 0, command_line)),
+                        force);
   std::cout << compare_table(comparison);
   fmt::print("\nwrote {} and the result folders {}/<scenario>/\n", compare_path.string(), out_dir);
   return kExitOk;

@@ -13,8 +13,8 @@
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "output/csv.hpp"
+#include "output/manifest.hpp"
 #include "output/output_folder.hpp"
-#include "run/results.hpp"
 
 namespace po = boost::program_options;
 
@@ -111,18 +111,23 @@ int discover_command(const std::vector<std::string>& args,
   add(result.chosen, "pasted", result.chosen_box, true);
   write_file_atomically(folder.path() / "trajectory.csv", trajectory.str(), false);
   write_file_atomically(folder.path() / "boxes.csv", boxes.str(), false);
-  std::string manifest = fmt::format(
-      "{{\n  \"program\": \"stancesim\",\n  \"command\": \"discover\",\n  \"sweep\": {},\n  "
-      "\"scenario\": {},\n  \"metric\": {},\n  \"case\": \"mean {} {}\",\n  \"cases\": {},\n  "
-      "\"points\": {},\n  \"threshold\": {},\n  \"peel_alpha\": {},\n  \"paste_alpha\": {},\n  "
-      "\"mass_min\": {},\n  \"outputs\": [\"trajectory.csv\", \"boxes.csv\", \"manifest.json\"],\n "
-      " "
-      "\"command_line\": ",
-      json_quote(dir), json_quote(sweep.scenarios[static_cast<std::size_t>(s)]), json_quote(metric),
-      is_above ? ">" : "<", level, n_cases, y.size(), prim_options.threshold,
-      prim_options.peel_alpha, prim_options.paste_alpha, prim_options.mass_min);
-  manifest += json_list(command_line) + "\n}\n";
-  write_file_atomically(folder.path() / "manifest.json", manifest, false);
+  Json manifest;
+  manifest["program"] = "stancesim";
+  manifest["command"] = "discover";
+  manifest["sweep"] = manifest_path(dir);
+  manifest["scenario"] = sweep.scenarios[static_cast<std::size_t>(s)];
+  manifest["metric"] = metric;
+  manifest["case"] = fmt::format("mean {} {}", is_above ? ">" : "<", level);
+  manifest["cases"] = n_cases;
+  manifest["points"] = y.size();
+  manifest["threshold"] = prim_options.threshold;
+  manifest["peel_alpha"] = prim_options.peel_alpha;
+  manifest["paste_alpha"] = prim_options.paste_alpha;
+  manifest["mass_min"] = prim_options.mass_min;
+  manifest["outputs"] = Json::array({output_entry("trajectory.csv", digest_text(trajectory.str())),
+                                     output_entry("boxes.csv", digest_text(boxes.str()))});
+  manifest["command_line"] = command_line;
+  write_file_atomically(folder.path() / "manifest.json", manifest_text(manifest), false);
   folder.commit();
 
   const Box& b = result.chosen_box;

@@ -11,9 +11,11 @@
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
+#include "engine/compiled.hpp"
 #include "model/load.hpp"
 #include "model/params.hpp"
 #include "output/csv.hpp"
+#include "output/outcomes.hpp"
 #include "scenario/scenario.hpp"
 
 namespace po = boost::program_options;
@@ -23,7 +25,7 @@ namespace stancesim::cli {
 
 namespace {
 
-const std::vector<std::string> kLists = {"variables", "options", "parameters",
+const std::vector<std::string> kLists = {"variables", "options", "parameters", "metrics",
                                          "views",     "claims",  "scenarios"};
 
 using Row = std::vector<std::string>;
@@ -82,6 +84,8 @@ int list_command(const std::vector<std::string>& args) {
       "  options     every actor's tracks and options with their escalation levels\n"
       "  parameters  every parameter path (for --set, [[override]], experiments) with its value "
       "and range\n"
+      "  metrics     the outcome metrics (outcomes.csv columns, summary.csv rows) and what each "
+      "measures\n"
       "  views       analyst views and what they override\n"
       "  claims      the claim ids numbers may cite, with their paraphrase\n"
       "  scenarios   the scenario files of --scenarios, with name and description\n\n"
@@ -133,6 +137,13 @@ int list_command(const std::vector<std::string>& args) {
       rows.push_back({path, slot.number ? num(*slot.number) : std::to_string(*slot.integer),
                       num(slot.lo), num(slot.hi), slot.integer ? "true" : "false", slot.loc.file,
                       slot.loc.line ? std::to_string(slot.loc.line) : ""});
+  } else if (w == "metrics") {
+    header = {"metric", "statistic", "actor", "track",      "option",
+              "level",  "of",        "unit",  "description"};
+    const Outcomes outcomes(compile(spec, Scenario{}));
+    for (const MetricInfo& m : outcomes.info())
+      rows.push_back({m.name, m.statistic, m.actor, m.track, m.option,
+                      m.level >= 0 ? std::to_string(m.level) : "", m.of, m.unit, m.description});
   } else if (w == "views") {
     header = {"view", "dispute", "overrides", "claims", "description"};
     for (const auto& v : spec.views) {

@@ -80,7 +80,7 @@ int dispatch(const std::vector<std::string>& all) {
     if (command == "run") return cli::run_command(args, all);
     if (command == "bench") return cli::bench_command(args);
     if (command == "validate") return cli::validate_command(args);
-    if (command == "check") return cli::check_command(args);
+    if (command == "check") return cli::check_command(args, all);
     if (command == "compare") return cli::compare_command(args, all);
     if (command == "sweep") return cli::sweep_command(args, all);
     if (command == "sensitivity") return cli::sensitivity_command(args, all);

@@ -121,7 +121,8 @@ int run_command(const std::vector<std::string>& args,
       ("dry-run", "print what would run (scenario chain, overrides, shocks, pins, runs x steps) and stop")
       ("outputs", po::value(&outputs)->default_value(outputs),
        "files to write, comma-separated: decisions, state, events, outcomes, summary, or all "
-       "(manifest.json always); e.g. summary,outcomes for large ensembles")
+       "(these five), and outcomes_long on request (manifest.json always; metrics.csv with "
+       "outcome files); e.g. summary,outcomes for large ensembles")
       ("explain", "also write utilities.csv: expected utility of every option by priority")
       ("explain-runs", po::value(&explain_runs)->default_value(explain_runs),
        "with --explain: how many runs, from run 0, utilities.csv covers")

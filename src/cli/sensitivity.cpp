@@ -13,8 +13,8 @@
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "output/csv.hpp"
+#include "output/manifest.hpp"
 #include "output/output_folder.hpp"
-#include "run/results.hpp"
 
 namespace po = boost::program_options;
 
@@ -119,13 +119,17 @@ int sensitivity_command(const std::vector<std::string>& args,
       }
     }
   write_file_atomically(folder.path() / "sensitivity.csv", csv.str(), false);
-  std::string manifest = fmt::format(
-      "{{\n  \"program\": \"stancesim\",\n  \"command\": \"sensitivity\",\n  \"sweep\": {},\n  "
-      "\"design\": {},\n  \"resamples\": {},\n  \"confidence\": {},\n  \"seed\": {},\n  "
-      "\"outputs\": [\"sensitivity.csv\", \"manifest.json\"],\n  \"command_line\": ",
-      json_quote(dir), json_quote(sweep.design), resamples, confidence, sweep.seed);
-  manifest += json_list(command_line) + "\n}\n";
-  write_file_atomically(folder.path() / "manifest.json", manifest, false);
+  Json manifest;
+  manifest["program"] = "stancesim";
+  manifest["command"] = "sensitivity";
+  manifest["sweep"] = manifest_path(dir);
+  manifest["design"] = sweep.design;
+  manifest["resamples"] = resamples;
+  manifest["confidence"] = confidence;
+  manifest["seed"] = sweep.seed;
+  manifest["outputs"] = Json::array({output_entry("sensitivity.csv", digest_text(csv.str()))});
+  manifest["command_line"] = command_line;
+  write_file_atomically(folder.path() / "manifest.json", manifest_text(manifest), false);
   folder.commit();
   std::cout << table;
   fmt::print("wrote {}/sensitivity.csv\n", out_dir);

@@ -1,7 +1,11 @@
 #include "output/outcomes.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <set>
+
+#include "output/csv.hpp"
 
 namespace stancesim {
 
@@ -14,32 +18,76 @@ std::vector<int> positive_levels(const CompiledTrack& t) {
 }
 }  // namespace
 
+void Outcomes::add(MetricInfo info) {
+  names_.push_back(info.name);
+  info_.push_back(std::move(info));
+}
+
 Outcomes::Outcomes(const CompiledModel& model, int from, int to)
     : m_(model), from_(from), to_(to > 0 ? to : model.steps) {
-  for (const auto& v : m_.var_names) names_.push_back("final_" + v);
-  for (const auto& v : m_.metric_names) names_.push_back("final_" + v);
-  for (const auto& v : m_.var_names) names_.push_back("change_" + v);
+  const std::string window =
+      from_ == 1 && to_ == model.steps ? "the run" : fmt::format("steps {}..{}", from_, to_);
+  const char* weeks = "share of weeks";
+  const char* once = "0 or 1 per run (its mean is a probability)";
+  for (const auto& v : m_.var_names)
+    add({"final_" + v, "final", "", "", "", -1, v, "the variable's scale",
+         v + " at the end of " + window});
+  for (const auto& v : m_.metric_names)
+    add({"final_" + v, "final", "", "", "", -1, v, "the metric's scale",
+         v + " at the end of " + window});
+  for (const auto& v : m_.var_names)
+    add({"change_" + v, "change", "", "", "", -1, v, "the variable's scale",
+         v + " at the end of " + window + " minus its value before"});
   for (const auto& [a, t] : m_.level_slots) {
     const auto& actor = m_.actors[static_cast<std::size_t>(a)];
     const auto& track = actor.tracks[static_cast<std::size_t>(t)];
     const std::string stem = actor.id + "_" + track.id;
-    names_.push_back("mean_level_" + stem);
-    for (const auto& o : track.options) names_.push_back("share_" + stem + "_" + o.id);
-    for (const auto& o : track.options) names_.push_back("ever_" + stem + "_" + o.id);
+    const std::string who = actor.id + "'s " + track.id + " track";
+    add({"mean_level_" + stem, "mean_level", actor.id, track.id, "", -1, "", "ladder level",
+         "mean level of " + who + " over " + window});
+    for (const auto& o : track.options)
+      add({"share_" + stem + "_" + o.id, "share", actor.id, track.id, o.id, o.level, "", weeks,
+           "share of weeks of " + window + " at " + o.id + " on " + who});
+    for (const auto& o : track.options)
+      add({"ever_" + stem + "_" + o.id, "ever", actor.id, track.id, o.id, o.level, "", once,
+           "1 if " + who + " was at " + o.id + " at least once in " + window});
     levels_ge_.push_back(positive_levels(track));
     for (const int l : levels_ge_.back())
-      names_.push_back("share_" + stem + "_level_ge_" + std::to_string(l));
+      add({"share_" + stem + "_level_ge_" + std::to_string(l), "share_level_ge", actor.id, track.id,
+           "", l, "", weeks,
+           fmt::format("share of weeks of {} at level {} or above on {}", window, l, who)});
     for (const int l : levels_ge_.back())
-      names_.push_back("ever_" + stem + "_level_ge_" + std::to_string(l));
+      add({"ever_" + stem + "_level_ge_" + std::to_string(l), "ever_level_ge", actor.id, track.id,
+           "", l, "", once,
+           fmt::format("1 if {} reached level {} or above at least once in {}", who, l, window)});
   }
   for (const auto& a : m_.actors) {
-    names_.push_back("switch_share_" + a.id);
-    for (const auto& t : a.tracks) names_.push_back("switch_share_" + a.id + "_" + t.id);
+    add({"switch_share_" + a.id, "switch_share", a.id, "", "", -1, "", weeks,
+         "share of weeks of " + window + " in which " + a.id + " changed any track"});
+    for (const auto& t : a.tracks)
+      add({"switch_share_" + a.id + "_" + t.id, "switch_share", a.id, t.id, "", -1, "", weeks,
+           "share of weeks of " + window + " in which " + a.id + "'s " + t.id + " track changed"});
   }
-  names_.push_back("peak_escalation_index");
-  names_.push_back("total_escalation_index");
-  names_.push_back("total_positions_index");
-  names_.push_back("max_kahn_rung");
+  add({"peak_escalation_index", "peak", "", "", "", -1, "escalation_index", "index points",
+       "highest weekly escalation_index in " + window});
+  add({"total_escalation_index", "total", "", "", "", -1, "escalation_index", "index points",
+       "escalation_index summed over " + window});
+  add({"total_positions_index", "total", "", "", "", -1, "positions_index", "index points",
+       "positions_index summed over " + window});
+  add({"max_kahn_rung", "max", "", "", "", -1, "kahn_max_rung", "Kahn rung",
+       "highest rung of Kahn's escalation ladder reached in " + window});
+}
+
+std::string metrics_csv(const Outcomes& outcomes) {
+  CsvBuffer b;
+  b.raw("metric,statistic,actor,track,option,level,of,unit,description\n");
+  for (const MetricInfo& m : outcomes.info()) {
+    b.field(m.name).comma().field(m.statistic).comma().field(m.actor).comma().field(m.track);
+    b.comma().field(m.option).comma();
+    if (m.level >= 0) b.integer(m.level);
+    b.comma().field(m.of).comma().field(m.unit).comma().field(m.description).newline();
+  }
+  return std::move(b.str());
 }
 
 void Outcomes::compute(const RunRecord& r, double* out) const {

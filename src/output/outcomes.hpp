@@ -19,19 +19,39 @@
 
 namespace stancesim {
 
+// What a metric is, as metrics.csv and `stancesim list metrics` give it: the structure its name
+// spells out, one field per part, so a table of metrics can be filtered without parsing names.
+struct MetricInfo {
+  std::string name;
+  std::string statistic;  // final, change, mean_level, share, ever, share_level_ge, ever_level_ge,
+                          // switch_share, peak, total, max
+  std::string actor, track, option;  // empty where the metric is not about one
+  int level = -1;                    // the option's level, or L of a level_ge metric; -1: none
+  std::string of;                    // the state column it reads (final, change, peak, total, max)
+  std::string unit;
+  std::string description;
+};
+
 class Outcomes {
  public:
   // Metrics over steps [from, to] (default: the whole horizon 1..T).
   explicit Outcomes(const CompiledModel& model, int from = 1, int to = 0);
   const std::vector<std::string>& names() const { return names_; }
-  void compute(const RunRecord& record, double* out) const;  // names().size() values
+  const std::vector<MetricInfo>& info() const { return info_; }  // in names() order
+  void compute(const RunRecord& record, double* out) const;      // names().size() values
 
  private:
   const CompiledModel& m_;
   int from_, to_;
   std::vector<std::string> names_;
+  std::vector<MetricInfo> info_;
+  void add(MetricInfo info);
   std::vector<std::vector<int>>
       levels_ge_;  // per track slot: the levels L >= 1 of its ever/share_ge metrics
 };
+
+inline constexpr const char* kMetricsFile = "metrics.csv";
+// metrics.csv: metric,statistic,actor,track,option,level,of,unit,description (level empty if none).
+std::string metrics_csv(const Outcomes& outcomes);
 
 }  // namespace stancesim

@@ -15,9 +15,11 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <sstream>
 
 #include "core/error.hpp"
 #include "core/interrupt.hpp"
+#include "output/manifest.hpp"
 
 namespace stancesim {
 
@@ -128,6 +130,20 @@ fs::path normalised(const std::string& destination) {
 
 }  // namespace
 
+namespace {
+// Whether `dir`'s manifest.json is a comparison's, written beside compare.csv in a folder that
+// holds the scenario folders (and, by default, results/, other results too).
+bool holds_comparison(const fs::path& dir) {
+  std::ifstream in(dir / "manifest.json", std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  const Json manifest = Json::parse(text.str(), nullptr, false);
+  if (!manifest.is_object()) return false;
+  const auto command = manifest.find("command");
+  return command != manifest.end() && *command == "compare";
+}
+}  // namespace
+
 void check_destination(const std::string& destination, bool force, bool resume) {
   const fs::path dest = normalised(destination);
   const fs::path parent = dest.has_parent_path() ? dest.parent_path() : fs::path(".");
@@ -149,6 +165,11 @@ void check_destination(const std::string& destination, bool force, bool resume) 
     throw InputError(SourceLoc{dest.string(), 0, 0},
                      "is not a stancesim result folder (it has no manifest.json); --force replaces "
                      "only result folders: choose another --out");
+  if (holds_comparison(dest))
+    throw InputError(SourceLoc{dest.string(), 0, 0},
+                     "holds a comparison (compare.csv and its scenario folders, perhaps other "
+                     "results beside them); --force replaces only a result folder: choose another "
+                     "--out");
 }
 
 OutputFolder::OutputFolder(const std::string& destination, bool force, bool resume)

@@ -115,6 +115,8 @@ void RunFormatter::format_utilities(int run, const RunRecord& r, CsvBuffer& util
   // Per track, each option with the actor's other tracks at the options it chose that week: its
   // expected utility by priority and its probability given those other options.
   const std::size_t np = m_.priorities.size(), stride = np + 1;
+  CsvBuffer first, other;  // one run's scratch: the formatter is shared by the workers
+  std::vector<int> separating;
   for (int step = 1; step <= r.steps; ++step)
     for (std::size_t a = 0; a < m_.actors.size(); ++a) {
       const auto& actor = m_.actors[a];
@@ -134,11 +136,29 @@ void RunFormatter::format_utilities(int run, const RunRecord& r, CsvBuffer& util
         for (std::size_t o = 0; o < track.options.size(); ++o)
           total +=
               block[static_cast<std::size_t>(base + static_cast<int>(o) * radix) * stride + np];
+        auto row_of = [&](std::size_t o) {
+          return block + static_cast<std::size_t>(base + static_cast<int>(o) * radix) * stride;
+        };
+        // A priority that gives every option of the track the same value (as written, to 4
+        // decimals) adds the same to each logit score and cannot move the choice: its rows are
+        // left out that week, which keeps the file to what explains the choices.
+        separating.clear();
+        for (const int p : actor_priorities[a]) {
+          first.clear();
+          first.fixed4(row_of(0)[static_cast<std::size_t>(p)]);
+          for (std::size_t o = 1; o < track.options.size(); ++o) {
+            other.clear();
+            other.fixed4(row_of(o)[static_cast<std::size_t>(p)]);
+            if (other.view() != first.view()) {
+              separating.push_back(p);
+              break;
+            }
+          }
+        }
         for (std::size_t o = 0; o < track.options.size(); ++o) {
-          const double* row =
-              block + static_cast<std::size_t>(base + static_cast<int>(o) * radix) * stride;
+          const double* row = row_of(o);
           const double probability = total > 0 ? row[np] / total : 0.0;
-          for (const int p : actor_priorities[a]) {
+          for (const int p : separating) {
             utilities.raw(scenario_).comma().integer(run).comma().integer(step).comma();
             utilities.raw(actor.id).comma().raw(track.id).comma().raw(track.options[o].id).comma();
             utilities.raw(m_.priorities[static_cast<std::size_t>(p)]).comma();

@@ -222,4 +222,17 @@ void outcomes_row(CsvBuffer& out, const std::string& quoted_scenario, int run, c
   out.newline();
 }
 
+void outcomes_long_rows(CsvBuffer& out, const std::string& quoted_scenario, int run,
+                        const double* values, const std::vector<std::string>& quoted_metrics) {
+  for (std::size_t m = 0; m < quoted_metrics.size(); ++m)
+    out.raw(quoted_scenario)
+        .comma()
+        .integer(run)
+        .comma()
+        .raw(quoted_metrics[m])
+        .comma()
+        .fixed4(values[m])
+        .newline();
+}
+
 }  // namespace stancesim

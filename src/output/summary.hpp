@@ -60,6 +60,10 @@ std::string summary_csv(const std::string& scenario, const std::vector<std::stri
                         const std::vector<Stats>& stats, int runs);
 // outcomes.csv: the header, and one run's row appended to `out`.
 std::string outcomes_header(const std::vector<std::string>& metrics);
+// outcomes_long.csv: the same numbers one per row, `scenario,run,metric,value`.
+inline constexpr const char* kOutcomesLongHeader = "scenario,run,metric,value\n";
+void outcomes_long_rows(CsvBuffer& out, const std::string& quoted_scenario, int run,
+                        const double* values, const std::vector<std::string>& quoted_metrics);
 void outcomes_row(CsvBuffer& out, const std::string& quoted_scenario, int run, const double* values,
                   std::size_t metrics);
 

@@ -14,7 +14,6 @@
 #include "core/sha256.hpp"
 #include "output/out_file.hpp"
 #include "output/output_folder.hpp"
-#include "run/results.hpp"
 
 namespace stancesim {
 
@@ -91,14 +90,20 @@ std::optional<Checkpoint> read_checkpoint(const fs::path& dir) {
   return c;
 }
 
-std::string fingerprint(const std::string& manifest) {
-  std::string kept;
-  std::istringstream in(manifest);
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("  \"command_line\":", 0) != 0 && line.rfind("  \"threads\":", 0) != 0)
-      kept += line + "\n";
-  return sha256_hex(kept);
+std::string fingerprint(const Json& manifest) {
+  Json kept;
+  for (const auto& [key, value] : manifest.items()) {
+    if (key == "command_line" || key == "threads") continue;
+    if (key == "outputs" && value.is_array()) {
+      Json paths = Json::array();
+      for (const auto& o : value)
+        paths.push_back(o.is_object() && o.contains("path") ? o["path"] : o);
+      kept[key] = std::move(paths);
+    } else {
+      kept[key] = value;
+    }
+  }
+  return sha256_hex(manifest_text(kept));
 }
 
 CheckpointClock::CheckpointClock() : last_(std::chrono::steady_clock::now()) {
@@ -156,17 +161,19 @@ void check_shard(const Shard& shard, std::int64_t items, const char* what) {
                                  shard.index, shard.count, items, what, items));
 }
 
-std::string shard_manifest(const std::string& manifest, const Shard& shard, std::int64_t first,
-                           std::int64_t end, const std::vector<std::string>& files,
-                           const std::vector<std::string>& metrics) {
-  const auto at = manifest.find("  \"command_line\":");
-  if (at == std::string::npos) throw RuntimeFailure("internal: a manifest without command_line");
-  std::string line = fmt::format(
-      "  \"shard\": {{\"index\": {}, \"count\": {}, \"first\": {}, \"end\": {}, \"files\": {}",
-      shard.index, shard.count, first, end, json_list(files));
-  if (!metrics.empty()) line += ", \"metrics\": " + json_list(metrics);
-  line += "},\n";
-  return manifest.substr(0, at) + line + manifest.substr(at);
+Json shard_manifest(const Json& manifest, const Shard& shard, std::int64_t first, std::int64_t end,
+                    const std::vector<std::string>& files,
+                    const std::vector<std::string>& metrics) {
+  Json part{{"index", shard.index}, {"count", shard.count}, {"first", first}, {"end", end}};
+  part["files"] = files;
+  if (!metrics.empty()) part["metrics"] = metrics;
+  Json out;
+  for (const auto& [key, value] : manifest.items()) {
+    if (key == "command_line") out["shard"] = part;
+    out[key] = value;
+  }
+  if (!out.contains("shard")) throw RuntimeFailure("internal: a manifest without command_line");
+  return out;
 }
 
 }  // namespace stancesim

@@ -11,7 +11,7 @@
 //   with the fingerprint of the inputs. Resuming cuts every file back to its recorded length and
 //   continues with the next run.
 // - A shard folder holds the rows of its share (--shard K/N: runs, or a sweep's design points,
-//   split by a fixed rule), a manifest that is the whole work's manifest plus one "shard" line,
+//   split by a fixed rule), a manifest that is the whole work's manifest plus a "shard" key,
 //   and, for runs, outcomes.f64 (every run's outcome metrics as binary doubles), from which
 //   `stancesim merge` computes the exact summary.
 #pragma once
@@ -23,6 +23,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "output/manifest.hpp"
 
 namespace stancesim {
 
@@ -53,8 +55,9 @@ std::optional<std::uint64_t> kept_length(const std::optional<Checkpoint>& checkp
                                          const std::string& name);
 
 // What a resumed run must share with the one it continues: the manifest it will write, less the
-// lines that may differ (command_line, threads), hashed.
-std::string fingerprint(const std::string& manifest);
+// keys that may differ (command_line, threads) and the outputs' rows and sha256 (known only at
+// the end: only their paths count), hashed.
+std::string fingerprint(const Json& manifest);
 
 // When to write the next checkpoint: every STANCESIM_CHECKPOINT_SECONDS (default 5) seconds.
 class CheckpointClock {
@@ -87,12 +90,11 @@ struct Shard {
 Shard parse_shard(const std::string& text);
 void check_shard(const Shard& shard, std::int64_t items, const char* what);
 
-// The whole work's manifest with the shard's line inserted before "command_line":
-//   "shard": {"index": K, "count": N, "first": F, "end": E, "files": [...], "metrics": [...]},
+// The whole work's manifest with the shard's key inserted before "command_line":
+//   "shard": {"index": K, "count": N, "first": F, "end": E, "files": [...], "metrics": [...]}
 // first/end: its runs (run) or design points (sweep); files: what the shard folder holds;
 // metrics: the columns of outcomes.f64 (runs only; omitted when empty).
-std::string shard_manifest(const std::string& manifest, const Shard& shard, std::int64_t first,
-                           std::int64_t end, const std::vector<std::string>& files,
-                           const std::vector<std::string>& metrics);
+Json shard_manifest(const Json& manifest, const Shard& shard, std::int64_t first, std::int64_t end,
+                    const std::vector<std::string>& files, const std::vector<std::string>& metrics);
 
 }  // namespace stancesim

@@ -3,17 +3,20 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <boost/property_tree/json_parser.hpp>
-#include <boost/property_tree/ptree.hpp>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
 #include "analysis/compare.hpp"
+#include "analysis/manifests.hpp"
 #include "core/error.hpp"
 #include "core/interrupt.hpp"
+#include "core/limits.hpp"
+#include "output/manifest.hpp"
 #include "output/out_file.hpp"
+#include "output/outcomes.hpp"
 #include "output/output_folder.hpp"
 #include "output/summary.hpp"
 #include "run/checkpoint.hpp"
@@ -23,14 +26,13 @@
 namespace stancesim {
 
 namespace fs = std::filesystem;
-namespace pt = boost::property_tree;
 
 namespace {
 
 struct ShardInfo {
   fs::path dir;
-  std::string manifest;  // as written
-  std::string base;      // fingerprint() of the whole manifest: equal across shards
+  Json manifest;     // as written
+  std::string base;  // fingerprint() of the whole manifest: equal across shards
   std::string kind, scenario;
   int index = 0, count = 0;
   std::int64_t first = 0, end = 0, total = 0;
@@ -45,24 +47,11 @@ std::string read_text(const fs::path& path) {
   return s.str();
 }
 
-std::vector<std::string> strings(const pt::ptree& list) {
-  std::vector<std::string> out;
-  for (const auto& item : list) out.push_back(item.second.get_value<std::string>());
-  return out;
-}
-
-// The whole manifest: the shard's, without its shard line and with the merge's command line.
-std::string whole_manifest(const std::string& manifest,
-                           const std::vector<std::string>& command_line) {
-  std::string out;
-  std::istringstream lines(manifest);
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (line.rfind("  \"shard\":", 0) == 0) continue;
-    if (line.rfind("  \"command_line\":", 0) == 0)
-      line = "  \"command_line\": " + json_list(command_line);
-    out += line + "\n";
-  }
+// The whole manifest: the shard's, without its "shard" key and with the merge's command line.
+Json whole_manifest(const Json& manifest, const std::vector<std::string>& command_line) {
+  Json out = manifest;
+  out.erase("shard");
+  out["command_line"] = command_line;
   return out;
 }
 
@@ -72,28 +61,32 @@ ShardInfo read_shard(const std::string& dir) {
   const fs::path path = s.dir / "manifest.json";
   if (!fs::exists(path))
     throw InputError(SourceLoc{dir, 0, 0}, "not a shard folder (it has no manifest.json)");
-  s.manifest = read_text(path);
-  pt::ptree tree;
-  try {
-    std::istringstream in(s.manifest);
-    pt::read_json(in, tree);
-    const auto shard = tree.get_child_optional("shard");
-    if (!shard)
-      throw InputError(SourceLoc{path.string(), 0, 0},
-                       "not a shard's manifest (no \"shard\"): merge joins the folders written "
-                       "with --shard K/N");
-    s.kind = tree.get<std::string>("command", "run");
-    s.index = shard->get<int>("index");
-    s.count = shard->get<int>("count");
-    s.first = shard->get<std::int64_t>("first");
-    s.end = shard->get<std::int64_t>("end");
-    s.files = strings(shard->get_child("files"));
-    if (const auto m = shard->get_child_optional("metrics")) s.metrics = strings(*m);
-    s.total = tree.get<std::int64_t>(s.kind == "sweep" ? "design_points" : "runs");
-    if (s.kind == "run") s.scenario = tree.get<std::string>("scenario");
-  } catch (const pt::ptree_error& ex) {
+  s.manifest = read_json_object(path, "a stancesim shard manifest");
+  const JsonFields top(s.manifest, path.string(), "a stancesim shard manifest");
+  if (!top.has("shard"))
     throw InputError(SourceLoc{path.string(), 0, 0},
-                     std::string("expected a stancesim shard manifest: ") + ex.what());
+                     "not a shard's manifest (no \"shard\"): merge joins the folders written "
+                     "with --shard K/N");
+  const JsonFields shard = top.object("shard");
+  s.kind = top.has("command") ? top.text("command") : "run";
+  if (s.kind != "run" && s.kind != "sweep")
+    throw InputError(SourceLoc{path.string(), 0, 0},
+                     "'command': expected a shard of `run` or `sweep`, found '" + s.kind + "'");
+  s.index = static_cast<int>(shard.integer("index", 1, limits::kMaxRuns));
+  s.count = static_cast<int>(shard.integer("count", 1, limits::kMaxRuns));
+  s.first = shard.integer("first", 0, limits::kMaxRuns);
+  s.end = shard.integer("end", 0, limits::kMaxRuns);
+  s.files = shard.strings("files");
+  if (shard.has("metrics")) s.metrics = shard.strings("metrics");
+  s.total = top.integer(s.kind == "sweep" ? "design_points" : "runs", 1, limits::kMaxRuns);
+  if (s.kind == "run") s.scenario = top.text("scenario");
+  // The whole work's files: the shard's rows, joined, and a run's summary (from outcomes.f64).
+  for (const auto& o : top.objects("outputs")) {
+    const std::string name = o.text("path");
+    if (std::find(s.files.begin(), s.files.end(), name) == s.files.end() &&
+        !(s.kind == "run" && name == "summary.csv"))
+      throw InputError(SourceLoc{path.string(), 0, 0},
+                       "'outputs': names " + name + ", which the shard's files do not hold");
   }
   // What a resumed run must share with the one it continues, shards must share with each other.
   s.base = fingerprint(whole_manifest(s.manifest, {}));
@@ -141,25 +134,22 @@ MergeResult merge_compare(const std::vector<std::string>& dirs, const std::strin
   std::set<int> indices;
   for (const auto& d : dirs) {
     const fs::path path = fs::path(d) / "shard.json";
-    pt::ptree tree;
-    std::vector<std::string> names;
-    try {
-      pt::read_json(path.string(), tree);
-      if (tree.get<std::string>("command") != "compare") throw pt::ptree_error("not compare");
-      names = strings(tree.get_child("scenarios"));
-      paired = tree.get<bool>("paired");
-      const int count = tree.get<int>("shard.count");
-      if (count != static_cast<int>(dirs.size()))
-        throw InputError(SourceLoc{path.string(), 0, 0},
-                         fmt::format("a shard of {}, but {} folders were given: merge needs all "
-                                     "of them, each once",
-                                     count, dirs.size()));
-      if (!indices.insert(tree.get<int>("shard.index")).second)
-        throw InputError(SourceLoc{path.string(), 0, 0}, "this shard is given twice");
-    } catch (const pt::ptree_error& ex) {
+    const std::string what = "the shard.json of `compare --shard`";
+    const Json json = read_json_object(path, what);
+    const JsonFields tree(json, path.string(), what);
+    if (tree.text("command") != "compare")
+      throw InputError(SourceLoc{path.string(), 0, 0}, "'command': expected " + what);
+    const std::vector<std::string> names = tree.strings("scenarios");
+    paired = tree.boolean("paired");
+    const JsonFields shard = tree.object("shard");
+    const auto count = shard.integer("count", 1, limits::kMaxRuns);
+    if (count != static_cast<std::int64_t>(dirs.size()))
       throw InputError(SourceLoc{path.string(), 0, 0},
-                       std::string("expected the shard.json of `compare --shard`: ") + ex.what());
-    }
+                       fmt::format("a shard of {}, but {} folders were given: merge needs all "
+                                   "of them, each once",
+                                   count, dirs.size()));
+    if (!indices.insert(static_cast<int>(shard.integer("index", 1, count))).second)
+      throw InputError(SourceLoc{path.string(), 0, 0}, "this shard is given twice");
     if (scenarios.empty()) scenarios = names;
     if (names != scenarios)
       throw InputError(SourceLoc{path.string(), 0, 0}, "compares other scenarios than " +
@@ -171,6 +161,7 @@ MergeResult merge_compare(const std::vector<std::string>& dirs, const std::strin
   if (fs::exists(fs::symlink_status(compare_path)) && !force)
     throw InputError(SourceLoc{compare_path.string(), 0, 0},
                      "exists: choose another --out or add --force");
+  check_compare_destination(out, force);
   MergeResult result{"compare", 0, 0, {}};
   std::vector<std::string> folders;
   for (const auto& name : scenarios) {
@@ -182,7 +173,11 @@ MergeResult merge_compare(const std::vector<std::string>& dirs, const std::strin
     result.bytes_written += r.bytes_written;
   }
   const Comparison comparison = compare_result_folders(folders, paired);
-  write_file_atomically(compare_path, compare_csv(comparison), force);
+  const std::string csv = compare_csv(comparison);
+  write_file_atomically(compare_path, csv, force);
+  write_file_atomically(
+      fs::path(out) / "manifest.json",
+      manifest_text(compare_manifest(folders, out, csv, paired, true, command_line)), force);
   result.table = compare_table(comparison);
   return result;
 }
@@ -227,13 +222,14 @@ MergeResult merge_shards(const std::vector<std::string>& dirs, const std::string
   result.kind = one.kind;
   result.items = one.total;
   std::uint64_t& bytes = result.bytes_written;
-  // Files every shard holds whole (a sweep's design and parameters) are copied from shard 1 after
-  // checking they are the same everywhere; row files are joined in shard order.
-  const std::vector<std::string> whole = {"design.csv", "parameters.csv"};
+  std::map<std::string, FileDigest> digests;  // of the files as written
+  // Files every shard holds whole (a sweep's design and parameters, a run's metrics.csv) are copied
+  // from shard 1 after checking they are the same everywhere; row files are joined in shard order.
+  const std::vector<std::string> whole = {"design.csv", "parameters.csv", kMetricsFile};
   for (const auto& name : one.files) {
     if (name == "manifest.json" || name == kValuesFile) continue;
     OutFile f(dir / name, bytes);
-    const bool is_whole = one.kind == "sweep" && std::count(whole.begin(), whole.end(), name);
+    const bool is_whole = std::count(whole.begin(), whole.end(), name) > 0;
     const std::string header = first_line(one.dir / name);
     if (is_whole) {
       const std::string text = read_text(one.dir / name);
@@ -247,9 +243,12 @@ MergeResult merge_shards(const std::vector<std::string>& dirs, const std::string
         append_file(shards[i].dir / name, f, i > 0, header);
     }
     f.close();
+    digests[name] = f.digest();
   }
-  const std::string manifest = whole_manifest(one.manifest, command_line);
-  if (one.kind == "run" && manifest.find("\"summary.csv\"") != std::string::npos) {
+  Json manifest = whole_manifest(one.manifest, command_line);
+  const bool summary = std::any_of(manifest["outputs"].begin(), manifest["outputs"].end(),
+                                   [](const Json& o) { return o.at("path") == "summary.csv"; });
+  if (one.kind == "run" && summary) {
     OutcomeColumns columns(one.metrics.size(), dir / ".outcomes.spill");
     for (const auto& s : shards)
       read_values(s.dir / kValuesFile, s.end - s.first, one.metrics.size(),
@@ -258,11 +257,14 @@ MergeResult merge_shards(const std::vector<std::string>& dirs, const std::string
     f.write(summary_csv(one.scenario, one.metrics, columns.describe_all(),
                         static_cast<int>(one.total)));
     f.close();
+    digests["summary.csv"] = f.digest();
   }
   throw_if_interrupted();
+  // The whole work's files, as one process would have recorded them.
+  digest_outputs(manifest["outputs"], dir, digests);
   {
     OutFile f(dir / "manifest.json", bytes);
-    f.write(manifest);
+    f.write(manifest_text(manifest));
     f.close();
   }
   folder.commit();

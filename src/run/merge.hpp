@@ -1,7 +1,8 @@
 // stancesim merge: joins the shard folders of one `run` or `sweep` (run/checkpoint.hpp, --shard
 // K/N) into the folder one process would have written: every file byte-identical, the manifest
 // too except its command_line (the merge's) and threads (shard 1's). Given the --out folders of
-// `compare --shard` (they hold shard.json), it merges every scenario and writes compare.csv.
+// `compare --shard` (they hold shard.json), it merges every scenario and writes compare.csv and
+// the comparison's manifest.json, as `compare` does.
 #pragma once
 
 #include <cstdint>

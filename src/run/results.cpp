@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <memory>
 
 #include "core/error.hpp"
 #include "core/interrupt.hpp"
+#include "output/manifest.hpp"
 #include "output/out_file.hpp"
 #include "output/outcomes.hpp"
 #include "output/output_folder.hpp"
@@ -21,43 +23,25 @@ namespace stancesim {
 
 namespace fs = std::filesystem;
 
-std::string json_quote(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\')
-      out += '\\', out += c;
-    else if (c == '\n')
-      out += "\\n";
-    else if (static_cast<unsigned char>(c) < 0x20)
-      out += fmt::format("\\u{:04x}", static_cast<int>(c));
-    else
-      out += c;
-  }
-  return out + "\"";
-}
-
-std::string json_list(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + json_quote(items[i]);
-  return out + "]";
-}
-
 OutputSet OutputSet::parse(const std::string& list) {
-  static const char* const kNames[] = {"decisions", "state", "events", "outcomes", "summary"};
-  OutputSet set{false, false, false, false, false};
-  bool* flags[] = {&set.decisions, &set.state, &set.events, &set.outcomes, &set.summary};
+  static const char* const kNames[] = {"decisions", "state",   "events",
+                                       "outcomes",  "summary", "outcomes_long"};
+  OutputSet set{false, false, false, false, false, false};
+  bool* flags[] = {&set.decisions, &set.state,   &set.events,
+                   &set.outcomes,  &set.summary, &set.outcomes_long};
   std::size_t start = 0;
   for (;;) {
     const std::size_t comma = list.find(',', start);
     const std::string name = list.substr(start, comma == std::string::npos ? comma : comma - start);
     if (name == "all") {
-      set = OutputSet{};
+      set = OutputSet{true, true, true, true, true, set.outcomes_long};
     } else {
       const auto it = std::find(std::begin(kNames), std::end(kNames), name);
       if (it == std::end(kNames))
         throw InputError(fmt::format(
             "--outputs: unknown output '{}' (known: all, decisions, state, events, outcomes, "
-            "summary; manifest.json is always written, utilities.csv with --explain)",
+            "summary, outcomes_long; all = the first five; manifest.json is always written, "
+            "utilities.csv with --explain, metrics.csv with outcomes or summary)",
             name));
       *flags[it - std::begin(kNames)] = true;
     }
@@ -81,20 +65,57 @@ EnsembleResult run_in_memory(const CompiledModel& model, const RunPlan& plan, bo
 namespace {
 CsvFilesSink::Files csv_files(const RunOptions& options) {
   const OutputSet& want = options.outputs;
-  return {want.decisions, want.state, want.events, options.plan.explain_runs > 0, want.outcomes};
+  return {want.decisions, want.state,        want.events, options.plan.explain_runs > 0,
+          want.outcomes,  want.outcomes_long};
+}
+
+// The manifest as known before the first run: "outputs" names the files.
+Json run_manifest(const LoadedScenario& loaded, const CompiledModel& model,
+                  const RunOptions& options, const std::vector<std::string>& outputs) {
+  const Scenario& sc = loaded.scenario;
+  Json j;
+  j["program"] = "stancesim";
+  j["version"] = kVersion;
+  j["git_commit"] = kGitCommit;
+  j["scenario"] = sc.name;
+  j["description"] = sc.description;
+  j["seed"] = options.plan.seed;
+  j["runs"] = options.plan.runs;
+  j["steps"] = model.steps;
+  j["threads"] = options.plan.threads;
+  j["explained_runs"] = std::min(options.plan.explain_runs, options.plan.runs);
+  j["start_date"] = model.dates.front();
+  j["views"] = Json::array();
+  for (const auto& v : sc.views) j["views"].push_back(v);
+  j["scenario_chain"] = Json::array();
+  for (const auto& file : sc.chain) j["scenario_chain"].push_back(manifest_path(file));
+  j["overrides"] = Json::array();
+  for (const auto& o : sc.overrides) {
+    // From a file (at its line), or from the command line (--set PATH=VALUE).
+    const std::string from =
+        o.loc.line ? manifest_path(o.loc.file) + ":" + std::to_string(o.loc.line) : o.loc.file;
+    j["overrides"].push_back(Json{{"path", o.path}, {"value", o.value}, {"from", from}});
+  }
+  j["files"] = Json::array();
+  for (const auto& f : loaded.model.files) add_input_file(j["files"], f.path, f.sha256);
+  j["outputs"] = Json::array();
+  for (const auto& name : outputs) j["outputs"].push_back(Json{{"path", name}});
+  j["command_line"] = options.command_line;
+  return j;
 }
 }  // namespace
 
-std::string result_manifest(const LoadedScenario& loaded, const CompiledModel& model,
-                            const RunOptions& options) {
+Json result_manifest(const LoadedScenario& loaded, const CompiledModel& model,
+                     const RunOptions& options) {
   const CsvFilesSink::Files csv = csv_files(options);
   std::vector<std::string> outputs = CsvFilesSink::names(csv);
   if (options.outputs.summary) outputs.push_back("summary.csv");
-  outputs.push_back("manifest.json");
-  const std::string manifest = manifest_json(loaded, model, options, outputs);
+  if (options.outputs.metrics()) outputs.push_back(kMetricsFile);
+  const Json manifest = run_manifest(loaded, model, options, outputs);
   const Shard& shard = options.shard;
   if (!shard.active()) return manifest;
   std::vector<std::string> files = CsvFilesSink::names(csv);
+  if (options.outputs.metrics()) files.push_back(kMetricsFile);  // the same in every shard
   files.push_back(kValuesFile);
   files.push_back("manifest.json");
   return shard_manifest(manifest, shard, shard.first(options.plan.runs),
@@ -111,7 +132,7 @@ EnsembleResult run_and_write(const LoadedScenario& loaded, const CompiledModel& 
   const CsvFilesSink::Files csv = csv_files(options);
 
   // The manifest is known before the first run: it is what a resumed run must match.
-  const std::string manifest = result_manifest(loaded, model, options);
+  Json manifest = result_manifest(loaded, model, options);
   RunPlan plan = options.plan;
   const Shard& shard = options.shard;
   if (shard.active()) {
@@ -125,6 +146,7 @@ EnsembleResult run_and_write(const LoadedScenario& loaded, const CompiledModel& 
   if (resumed) plan.begin = static_cast<int>(resumed->done);
 
   std::uint64_t bytes = 0;
+  std::map<std::string, FileDigest> digests;  // of the files as written (resumed: as kept too)
   {
     CsvFilesSink files(model, dir, csv, result.metrics, bytes, resumed ? &*resumed : nullptr);
     ValuesSink values(dir / kValuesFile, result.metrics.size(), bytes,
@@ -146,6 +168,7 @@ EnsembleResult run_and_write(const LoadedScenario& loaded, const CompiledModel& 
              {&files, &values, &summary, &checkpoint});
     files.close();
     values.file().close();
+    for (OutFile* f : files.files()) digests[f->path().filename().string()] = f->digest();
     result.stats = summary.stats();
   }
   throw_if_interrupted();
@@ -155,49 +178,24 @@ EnsembleResult run_and_write(const LoadedScenario& loaded, const CompiledModel& 
     OutFile f(dir / "summary.csv", bytes);
     f.write(summary_csv(model.scenario, result.metrics, result.stats, options.plan.runs));
     f.close();
+    digests["summary.csv"] = f.digest();
   }
+  if (want.metrics()) {
+    OutFile f(dir / kMetricsFile, bytes);
+    f.write(metrics_csv(Outcomes(model)));
+    f.close();
+    digests[kMetricsFile] = f.digest();
+  }
+  // A shard's manifest names the whole work's files, which merge writes and digests.
+  if (!shard.active()) digest_outputs(manifest["outputs"], dir, digests);
   {
     OutFile f(dir / "manifest.json", bytes);
-    f.write(manifest);
+    f.write(manifest_text(manifest));
     f.close();
   }
   result.bytes_written = bytes;
   folder.commit();
   return result;
-}
-
-std::string manifest_json(const LoadedScenario& loaded, const CompiledModel& model,
-                          const RunOptions& options, const std::vector<std::string>& outputs) {
-  const Scenario& sc = loaded.scenario;
-  std::string j = "{\n";
-  j += fmt::format("  \"program\": \"stancesim\",\n  \"version\": {},\n  \"git_commit\": {},\n",
-                   json_quote(kVersion), json_quote(kGitCommit));
-  j += fmt::format("  \"scenario\": {},\n  \"description\": {},\n", json_quote(sc.name),
-                   json_quote(sc.description));
-  j += fmt::format(
-      "  \"seed\": {},\n  \"runs\": {},\n  \"steps\": {},\n  \"threads\": {},\n  "
-      "\"explained_runs\": {},\n",
-      options.plan.seed, options.plan.runs, model.steps, options.plan.threads,
-      std::min(options.plan.explain_runs, options.plan.runs));
-  j += fmt::format("  \"start_date\": {},\n", json_quote(model.dates.front()));
-  j += "  \"views\": " + json_list(sc.views) + ",\n";
-  j += "  \"scenario_chain\": " + json_list(sc.chain) + ",\n  \"overrides\": [";
-  for (std::size_t i = 0; i < sc.overrides.size(); ++i) {
-    const auto& o = sc.overrides[i];
-    const std::string where = o.loc.file + (o.loc.line ? ":" + std::to_string(o.loc.line) : "");
-    j += fmt::format("{}\n    {{\"path\": {}, \"value\": {}, \"from\": {}}}", i ? "," : "",
-                     json_quote(o.path), o.value, json_quote(where));
-  }
-  j += sc.overrides.empty() ? "],\n" : "\n  ],\n";
-  j += "  \"files\": [";
-  for (std::size_t i = 0; i < loaded.model.files.size(); ++i) {
-    const auto& f = loaded.model.files[i];
-    j += fmt::format("{}\n    {{\"path\": {}, \"sha256\": \"{}\"}}", i ? "," : "",
-                     json_quote(f.path), f.sha256);
-  }
-  j += "\n  ],\n  \"outputs\": " + json_list(outputs) + ",\n";
-  j += "  \"command_line\": " + json_list(options.command_line) + "\n}\n";
-  return j;
 }
 
 }  // namespace stancesim

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/compiled.hpp"
+#include "output/manifest.hpp"
 #include "output/summary.hpp"
 #include "run/checkpoint.hpp"
 #include "run/plan.hpp"
@@ -20,8 +21,12 @@ namespace stancesim {
 // Which files a run writes besides manifest.json (utilities.csv: --explain).
 struct OutputSet {
   bool decisions = true, state = true, events = true, outcomes = true, summary = true;
-  // "summary,outcomes" or "all"; an unknown name is an InputError that lists the known ones.
+  bool outcomes_long = false;  // only when named: outcomes.csv again, one number per row
+  // "summary,outcomes" or "all" (the five above, not outcomes_long); an unknown name is an
+  // InputError that lists the known ones.
   static OutputSet parse(const std::string& list);
+  // metrics.csv, the metrics' dictionary, comes with any file of outcome metrics.
+  bool metrics() const { return outcomes || outcomes_long || summary; }
 };
 
 struct RunOptions {
@@ -51,19 +56,15 @@ inline constexpr const char* kValuesFile = "outcomes.f64";
 EnsembleResult run_and_write(const LoadedScenario& loaded, const CompiledModel& model,
                              const RunOptions& options);
 
-// The manifest.json run_and_write() writes for these options (a shard's, with its shard line).
-std::string result_manifest(const LoadedScenario& loaded, const CompiledModel& model,
-                            const RunOptions& options);
+// The manifest.json run_and_write() writes for these options, as known before the first run: its
+// "outputs" name the files, whose rows and sha256 run_and_write() adds when they are complete. A
+// shard's has the "shard" key (run/checkpoint.hpp) and names the whole work's files, which
+// `merge` writes.
+Json result_manifest(const LoadedScenario& loaded, const CompiledModel& model,
+                     const RunOptions& options);
 
 // Runs the ensemble and its outcome metrics without writing (bench); `format` also formats the
 // CSV text and counts its bytes.
 EnsembleResult run_in_memory(const CompiledModel& model, const RunPlan& plan, bool format);
-
-// A JSON string literal, and an array of them ("[\"a\", \"b\"]"), as the manifests write them.
-std::string json_quote(const std::string& s);
-std::string json_list(const std::vector<std::string>& items);
-
-std::string manifest_json(const LoadedScenario& loaded, const CompiledModel& model,
-                          const RunOptions& options, const std::vector<std::string>& outputs);
 
 }  // namespace stancesim

@@ -16,7 +16,8 @@ std::vector<std::string> CsvFilesSink::names(Files files) {
                                  {files.state, "state.csv"},
                                  {files.events, "events.csv"},
                                  {files.utilities, "utilities.csv"},
-                                 {files.outcomes, "outcomes.csv"}})
+                                 {files.outcomes, "outcomes.csv"},
+                                 {files.outcomes_long, "outcomes_long.csv"}})
     if (on) out.push_back(name);
   return out;
 }
@@ -44,6 +45,14 @@ CsvFilesSink::CsvFilesSink(const CompiledModel& model, const std::filesystem::pa
   events_ = open(files.events, "events.csv", formatter_.events_header());
   utilities_ = open(files.utilities, "utilities.csv", formatter_.utilities_header());
   outcomes_ = open(files.outcomes, "outcomes.csv", outcomes_header(metrics));
+  outcomes_long_ = open(files.outcomes_long, "outcomes_long.csv", kOutcomesLongHeader);
+  if (outcomes_long_)
+    for (const auto& m : metrics) quoted_metrics_.push_back(CsvBuffer::quote(m));
+}
+
+std::vector<OutFile*> CsvFilesSink::all() const {
+  return {decisions_.get(), state_.get(),    events_.get(),
+          utilities_.get(), outcomes_.get(), outcomes_long_.get()};
 }
 
 void CsvFilesSink::start(int slots) {
@@ -59,6 +68,10 @@ void CsvFilesSink::process(int run, const RunRecord& record, const RunOutcomes& 
     s.outcome_row.clear();
     outcomes_row(s.outcome_row, scenario_, run, outcomes.values, metrics_);
   }
+  if (outcomes_long_) {
+    s.outcome_long.clear();
+    outcomes_long_rows(s.outcome_long, scenario_, run, outcomes.values, quoted_metrics_);
+  }
 }
 
 void CsvFilesSink::deliver(int, const RunOutcomes&, int slot) {
@@ -68,16 +81,17 @@ void CsvFilesSink::deliver(int, const RunOutcomes&, int slot) {
   if (events_) events_->write(s.text.events.view());
   if (utilities_) utilities_->write(s.text.utilities.view());
   if (outcomes_) outcomes_->write(s.outcome_row.view());
+  if (outcomes_long_) outcomes_long_->write(s.outcome_long.view());
 }
 
 void CsvFilesSink::close() {
-  for (auto* f : {decisions_.get(), state_.get(), events_.get(), utilities_.get(), outcomes_.get()})
+  for (auto* f : all())
     if (f) f->close();
 }
 
 std::vector<OutFile*> CsvFilesSink::files() const {
   std::vector<OutFile*> out;
-  for (auto* f : {decisions_.get(), state_.get(), events_.get(), utilities_.get(), outcomes_.get()})
+  for (auto* f : all())
     if (f) out.push_back(f);
   return out;
 }

@@ -18,13 +18,15 @@
 
 namespace stancesim {
 
-// Rows of decisions.csv, state.csv, events.csv, utilities.csv and outcomes.csv (each optional):
+// Rows of decisions.csv, state.csv, events.csv, utilities.csv, outcomes.csv and outcomes_long.csv
+// (each optional):
 // formatted on the workers, written in run order. The files are opened, with their headers, by
 // the constructor, in that order.
 class CsvFilesSink : public RunSink {
  public:
   struct Files {
-    bool decisions = true, state = true, events = true, utilities = false, outcomes = true;
+    bool decisions = true, state = true, events = true, utilities = false, outcomes = true,
+         outcomes_long = false;
   };
   // The file names `files` asks for, in the order they are opened.
   static std::vector<std::string> names(Files files);
@@ -43,13 +45,15 @@ class CsvFilesSink : public RunSink {
  private:
   struct Slot {
     RunText text;
-    CsvBuffer outcome_row;
+    CsvBuffer outcome_row, outcome_long;
   };
   RunFormatter formatter_;
   std::string scenario_;  // quoted
   std::size_t metrics_;
+  std::vector<std::string> quoted_metrics_;  // for outcomes_long.csv
   std::vector<std::string> written_;
-  std::unique_ptr<OutFile> decisions_, state_, events_, utilities_, outcomes_;
+  std::unique_ptr<OutFile> decisions_, state_, events_, utilities_, outcomes_, outcomes_long_;
+  std::vector<OutFile*> all() const;
   std::vector<Slot> slots_;
 };
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/math/distributions/students_t.hpp>
 #include <cmath>
+#include <map>
 #include <set>
 
 #include "core/error.hpp"
@@ -15,6 +16,7 @@
 #include "engine/compiled.hpp"
 #include "model/params.hpp"
 #include "output/csv.hpp"
+#include "output/manifest.hpp"
 #include "output/out_file.hpp"
 #include "output/outcomes.hpp"
 #include "output/output_folder.hpp"
@@ -220,62 +222,51 @@ SweepResult run_sweep(const Experiment& e, const SweepOptions& options) {
   }
 
   const int runs = plans.front().runs;
-  // The manifest is known before the first run: it is what a resumed sweep must match.
+  // The manifest is known before the first run: it is what a resumed sweep must match. Its
+  // outputs' rows and sha256 are added when the files are complete.
   std::vector<std::string> outputs = {"design.csv", "parameters.csv", "points.csv"};
   if (options.outcomes) outputs.push_back("outcomes.csv");
-  outputs.push_back("manifest.json");
-  std::string manifest = [&] {
-    std::string j = "{\n";
-    j += fmt::format("  \"program\": \"stancesim\",\n  \"command\": \"sweep\",\n");
-    j += fmt::format("  \"version\": {},\n  \"git_commit\": {},\n", json_quote(kVersion),
-                     json_quote(kGitCommit));
-    j += fmt::format("  \"experiment\": {},\n  \"description\": {},\n", json_quote(e.name),
-                     json_quote(e.description));
-    j += fmt::format("  \"experiment_file\": {{\"path\": {}, \"sha256\": \"{}\"}},\n",
-                     json_quote(e.file), sha256_file(e.file));
-    j += fmt::format(
-        "  \"design\": \"{}\",\n  \"design_points\": {},\n  \"base_points\": {},\n  "
-        "\"morris_levels\": {},\n  \"parameters\": {},\n",
-        design_name(e.design), rows, e.points, e.design == DesignKind::morris ? e.levels : 0,
-        json_list([&] {
-          std::vector<std::string> v;
-          for (const auto& p : e.parameters) v.push_back(p.name);
-          return v;
-        }()));
-    j += fmt::format("  \"seed\": {},\n  \"runs\": {},\n  \"threads\": {},\n", plans.front().seed,
-                     runs, plans.front().threads);
-    std::vector<std::string> scenario_names, steps;
-    for (std::size_t s = 0; s < loaded.size(); ++s) {
-      scenario_names.push_back(loaded[s].scenario.name);
-      steps.push_back(std::to_string(plans[s].steps));
-    }
-    j += "  \"scenarios\": " + json_list(scenario_names) + ",\n";
-    j += "  \"steps\": [" + [&] {
-      std::string out;
-      for (std::size_t i = 0; i < steps.size(); ++i) out += (i ? ", " : "") + steps[i];
-      return out;
-    }() + "],\n";
-    j += "  \"metrics\": " + json_list(e.metrics) + ",\n";
-    j += "  \"files\": [";
-    bool first = true;
-    std::set<std::string> seen;
-    for (const auto& ls : loaded)
-      for (const auto& f : ls.model.files)
-        if (seen.insert(f.path).second) {
-          j += fmt::format("{}\n    {{\"path\": {}, \"sha256\": \"{}\"}}", first ? "" : ",",
-                           json_quote(f.path), f.sha256);
-          first = false;
-        }
-    j += "\n  ],\n  \"outputs\": " + json_list(outputs) + ",\n";
-    j += "  \"command_line\": " + json_list(options.command_line) + "\n}\n";
-    return j;
-  }();
+  Json manifest;
+  manifest["program"] = "stancesim";
+  manifest["command"] = "sweep";
+  manifest["version"] = kVersion;
+  manifest["git_commit"] = kGitCommit;
+  manifest["experiment"] = e.name;
+  manifest["description"] = e.description;
+  manifest["experiment_file"] =
+      Json{{"path", manifest_path(e.file)}, {"sha256", sha256_file(e.file)}};
+  manifest["design"] = design_name(e.design);
+  manifest["design_points"] = rows;
+  manifest["base_points"] = e.points;
+  manifest["morris_levels"] = e.design == DesignKind::morris ? e.levels : 0;
+  manifest["parameters"] = Json::array();
+  for (const auto& p : e.parameters) manifest["parameters"].push_back(p.name);
+  manifest["seed"] = plans.front().seed;
+  manifest["runs"] = runs;
+  manifest["threads"] = plans.front().threads;
+  manifest["scenarios"] = Json::array();
+  manifest["steps"] = Json::array();
+  for (std::size_t s = 0; s < loaded.size(); ++s) {
+    manifest["scenarios"].push_back(loaded[s].scenario.name);
+    manifest["steps"].push_back(plans[s].steps);
+  }
+  manifest["metrics"] = e.metrics;
+  manifest["files"] = Json::array();
+  for (const auto& ls : loaded)
+    for (const auto& f : ls.model.files) add_input_file(manifest["files"], f.path, f.sha256);
+  manifest["outputs"] = Json::array();
+  for (const auto& name : outputs) manifest["outputs"].push_back(Json{{"path", name}});
+  manifest["command_line"] = options.command_line;
   // This process's design points: all, or a shard's block of them.
   const Shard& shard = options.shard;
   check_shard(shard, rows, "design points");
   const int first = shard.active() ? static_cast<int>(shard.first(rows)) : 0;
   const int stop = shard.active() ? static_cast<int>(shard.end(rows)) : rows;
-  if (shard.active()) manifest = shard_manifest(manifest, shard, first, stop, outputs, {});
+  if (shard.active()) {
+    std::vector<std::string> files = outputs;
+    files.push_back("manifest.json");
+    manifest = shard_manifest(manifest, shard, first, stop, files, {});
+  }
   const std::string print = fingerprint(manifest);
   const std::int64_t units = static_cast<std::int64_t>(loaded.size());  // per point
 
@@ -334,6 +325,7 @@ SweepResult run_sweep(const Experiment& e, const SweepOptions& options) {
   const std::optional<Checkpoint> resumed = adopt_checkpoint(folder, print, done, stop * units);
   if (resumed) done = resumed->done;
   std::uint64_t& bytes = result.bytes_written;
+  std::map<std::string, FileDigest> digests;  // of the files as written (resumed: as kept too)
   {
     OutFile f(dir / "design.csv", bytes);
     std::string header = "point";
@@ -345,6 +337,7 @@ SweepResult run_sweep(const Experiment& e, const SweepOptions& options) {
       f.write(line + "\n");
     }
     f.close();
+    digests["design.csv"] = f.digest();
   }
   {
     OutFile f(dir / "parameters.csv", bytes);
@@ -357,6 +350,7 @@ SweepResult run_sweep(const Experiment& e, const SweepOptions& options) {
     }
     f.write(b.view());
     f.close();
+    digests["parameters.csv"] = f.digest();
   }
   OutFile points_file(dir / "points.csv", bytes, kept_length(resumed, "points.csv"));
   if (!resumed) points_file.write("scenario,point,metric,runs,mean,sd,ci_low,ci_high\n");
@@ -414,13 +408,19 @@ SweepResult run_sweep(const Experiment& e, const SweepOptions& options) {
     }
   }
   points_file.close();
-  if (outcomes_file) outcomes_file->close();
+  digests["points.csv"] = points_file.digest();
+  if (outcomes_file) {
+    outcomes_file->close();
+    digests["outcomes.csv"] = outcomes_file->digest();
+  }
   throw_if_interrupted();
   fs::remove(dir / kCheckpointFile);
 
+  // A shard's manifest names the whole work's files, which merge writes and digests.
+  if (!shard.active()) digest_outputs(manifest["outputs"], dir, digests);
   {
     OutFile f(dir / "manifest.json", bytes);
-    f.write(manifest);
+    f.write(manifest_text(manifest));
     f.close();
   }
   folder.commit();

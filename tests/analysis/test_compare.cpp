@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "analysis/compare.hpp"
 #include "core/error.hpp"
 #include "support.hpp"
@@ -157,9 +159,10 @@ TEST_CASE("compare: a reference with no scenario differences prints its means") 
   CHECK(fs::exists(out / "summary.csv"));
   CHECK(!fs::exists(out / "decisions.csv"));
   CHECK(!fs::exists(out / "outcomes.csv"));
-  CHECK(
-      read_file(out / "manifest.json").find("\"outputs\": [\"summary.csv\", \"manifest.json\"]") !=
-      std::string::npos);
+  const auto manifest = nlohmann::ordered_json::parse(read_file(out / "manifest.json"));
+  REQUIRE(manifest["outputs"].size() == 2);  // and the metrics' dictionary
+  CHECK(manifest["outputs"][0]["path"] == "summary.csv");
+  CHECK(manifest["outputs"][1]["path"] == "metrics.csv");
   const auto bad = run_command(binary() + " run " + source_dir() +
                                "/scenarios/baseline.toml --outputs summary,outcome --out " +
                                (scratch.path() / "two").string());

@@ -2,7 +2,12 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
 
+#include "core/sha256.hpp"
 #include "model/load.hpp"
 #include "model/params.hpp"
 #include "support.hpp"
@@ -42,23 +47,31 @@ TEST_CASE(
   CHECK(utilities.back().rfind("baseline,1,26,north_korea,peninsula,nuclear_test,", 0) ==
         0);  // two runs explained
   // Per track, the options' probabilities given the other tracks sum to one (each option's
-  // rows repeat its probability once per priority).
+  // rows repeat its probability once per priority). A priority is written for a track and week
+  // only where it separates the options: then for every option, and not all equal.
+  std::map<std::string, std::map<std::string, std::string>> by_priority;  // -> option -> value
+  std::map<std::string, double> probability;                              // option -> probability
+  for (std::size_t i = 1; i < utilities.size(); ++i) {
+    std::vector<std::string> cell;
+    std::stringstream row(utilities[i]);
+    for (std::string c; std::getline(row, c, ',');) cell.push_back(c);
+    REQUIRE(cell.size() == 9);
+    by_priority[cell[1] + "," + cell[2] + "," + cell[3] + "," + cell[4] + "," + cell[6]][cell[5]] =
+        cell[7];
+    if (cell[1] == "0" && cell[2] == "5" && cell[3] == "china" && cell[4] == "dprk")
+      probability[cell[5]] = std::stod(cell[8]);
+  }
+  CHECK(probability.size() == 7);
   double dprk = 0;
-  int priorities = 0;
-  for (const auto& row : utilities)
-    if (row.rfind("baseline,0,5,china,dprk,", 0) == 0) {
-      ++priorities;
-      if (row.find(",silence,no_nukes,") != std::string::npos ||
-          row.find(",lifeline,no_nukes,") != std::string::npos ||
-          row.find(",quiet_pressure,no_nukes,") != std::string::npos ||
-          row.find(",economic_leverage,no_nukes,") != std::string::npos ||
-          row.find(",public_opposition,no_nukes,") != std::string::npos ||
-          row.find(",un_sanctions,no_nukes,") != std::string::npos ||
-          row.find(",punishment,no_nukes,") != std::string::npos)
-        dprk += std::stod(row.substr(row.rfind(',') + 1));
-    }
-  CHECK(priorities % 7 == 0);
+  for (const auto& [option, p] : probability) dprk += p;
   CHECK(dprk == doctest::Approx(1.0).epsilon(0.001));
+  for (const auto& [key, values] : by_priority) {
+    CAPTURE(key);
+    std::set<std::string> distinct;
+    for (const auto& [option, v] : values) distinct.insert(v);
+    CHECK(distinct.size() >= 2);
+    if (key.rfind("0,5,china,dprk,", 0) == 0) CHECK(values.size() == 7);
+  }
   const auto summary = lines(read_file(scratch.path() / "one" / "summary.csv"));
   CHECK(summary[0] == "scenario,metric,n,mean,sd,p05,p25,p50,p75,p95");
   CHECK(read_file(scratch.path() / "one" / "summary.csv")
@@ -66,10 +79,82 @@ TEST_CASE(
   CHECK(read_file(scratch.path() / "one" / "summary.csv").find("baseline,switch_share_china,40,") !=
         std::string::npos);
   CHECK(lines(read_file(scratch.path() / "one" / "outcomes.csv")).size() == 41);
-  const std::string manifest = read_file(scratch.path() / "one" / "manifest.json");
-  CHECK(manifest.find("\"seed\": 3") != std::string::npos);
-  CHECK(manifest.find("model/rules.toml\", \"sha256\": \"") != std::string::npos);
+  // The manifest: every file read with its SHA-256 (paths relative to the current directory, the
+  // source folder), every file written with its rows and SHA-256.
+  const auto manifest =
+      nlohmann::ordered_json::parse(read_file(scratch.path() / "one" / "manifest.json"));
+  CHECK(manifest["seed"] == 3);
+  const std::string claims = manifest["files"][0]["path"];
+  CHECK(claims.size() >= 16);
+  CHECK(claims.compare(claims.size() - 16, 16, "model/claims.csv") == 0);
+  for (const auto& f : manifest["files"]) {
+    const fs::path path = f["path"].get<std::string>();
+    CHECK(path == path.lexically_normal());
+    CHECK(f["sha256"] == stancesim::sha256_file(path.string()));
+  }
+  std::vector<std::string> written;
+  for (const auto& o : manifest["outputs"]) {
+    const fs::path file = scratch.path() / "one" / o["path"].get<std::string>();
+    written.push_back(o["path"]);
+    CHECK(o["rows"] == lines(read_file(file)).size() - 1);
+    CHECK(o["sha256"] == stancesim::sha256_file(file.string()));
+  }
+  std::vector<std::string> csv_files;  // what the folder holds besides the manifest
+  for (const auto& e : fs::directory_iterator(scratch.path() / "one"))
+    if (e.path().filename() != "manifest.json") csv_files.push_back(e.path().filename().string());
+  std::sort(written.begin(), written.end());
+  std::sort(csv_files.begin(), csv_files.end());
+  CHECK(written == csv_files);
+  CHECK(written.size() >= 6);
   CHECK(one.output.find("China level to DPRK") != std::string::npos);  // the headline table
+}
+
+TEST_CASE(
+    "outcomes_long.csv holds outcomes.csv one number per row and metrics.csv spells out each "
+    "metric") {
+  Scratch scratch("long");
+  const fs::path dir = scratch.path() / "r";
+  REQUIRE(run_command(binary() + " run " + source_dir() +
+                      "/scenarios/baseline.toml --runs 4 --seed 2 --outputs outcomes,outcomes_long "
+                      "--quiet --out " +
+                      dir.string())
+              .exit_code == 0);
+  const auto wide = lines(read_file(dir / "outcomes.csv"));
+  const auto longer = lines(read_file(dir / "outcomes_long.csv"));
+  const auto metrics = lines(read_file(dir / "metrics.csv"));
+  REQUIRE(wide.size() == 5);
+  CHECK(longer[0] == "scenario,run,metric,value");
+  CHECK(metrics[0] == "metric,statistic,actor,track,option,level,of,unit,description");
+  auto split = [](const std::string& row) {
+    std::vector<std::string> cells;
+    std::stringstream in(row);
+    for (std::string c; std::getline(in, c, ',');) cells.push_back(c);
+    return cells;
+  };
+  const auto names = split(wide[0]);
+  const std::size_t m = names.size() - 2;
+  REQUIRE(metrics.size() == m + 1);
+  REQUIRE(longer.size() == 4 * m + 1);
+  for (std::size_t run = 0; run < 4; ++run) {
+    const auto cells = split(wide[run + 1]);
+    for (std::size_t k = 0; k < m; ++k) {
+      CAPTURE(names[k + 2]);
+      CHECK(longer[1 + run * m + k] ==
+            "baseline," + std::to_string(run) + "," + names[k + 2] + "," + cells[k + 2]);
+      CHECK(metrics[k + 1].rfind(names[k + 2] + ",", 0) == 0);  // in the same order
+    }
+  }
+  CHECK(std::find(metrics.begin(), metrics.end(),
+                  "share_china_dprk_silence,share,china,dprk,silence,0,,share of weeks,share of "
+                  "weeks of the run at silence on china's dprk track") != metrics.end());
+  // Neither is in `all`'s five; metrics.csv comes with any file of outcome metrics.
+  const fs::path plain = scratch.path() / "plain";
+  REQUIRE(run_command(binary() + " run " + source_dir() +
+                      "/scenarios/baseline.toml --runs 2 --outputs decisions --quiet --out " +
+                      plain.string())
+              .exit_code == 0);
+  CHECK(!fs::exists(plain / "metrics.csv"));
+  CHECK(!fs::exists(plain / "outcomes_long.csv"));
 }
 
 TEST_CASE("run refuses an existing folder without --force and leaves it untouched") {
@@ -200,8 +285,17 @@ TEST_CASE("list names what files can use: every parameter path with its range, a
   const auto unknown = run_command(list + "option" + model);
   CHECK(unknown.exit_code == 2);
   CHECK(unknown.output.find("did you mean 'options'?") != std::string::npos);
-  CHECK(unknown.output.find("variables, options, parameters, views, claims, scenarios") !=
+  CHECK(unknown.output.find("variables, options, parameters, metrics, views, claims, scenarios") !=
         std::string::npos);
+  // Every outcome metric once, in the order of outcomes.csv, with its parts.
+  const auto metrics = run_command(list + "metrics --format csv" + model);
+  CHECK(metrics.exit_code == 0);
+  const auto metric_rows = lines(metrics.output);
+  REQUIRE(metric_rows.size() > 10);
+  CHECK(metric_rows[0] == "metric,statistic,actor,track,option,level,of,unit,description");
+  CHECK(std::count_if(metric_rows.begin(), metric_rows.end(), [](const std::string& r) {
+          return r.rfind("ever_china_dprk_level_ge_4,ever_level_ge,china,dprk,,4,,", 0) == 0;
+        }) == 1);
   const auto help = run_command(binary() + " help run");
   CHECK(help.exit_code == 0);
   CHECK(help.output.find("--runs") != std::string::npos);

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "support.hpp"
 
@@ -21,12 +22,12 @@ std::vector<std::string> tree(const fs::path& dir) {
   return out;
 }
 
-// A manifest without its command_line line (the one line that names the command that wrote it).
+// A manifest without its command_line (the one key that names the command that wrote it).
 std::string without_command_line(const std::string& manifest) {
-  std::string out;
-  for (const auto& line : lines(manifest))
-    if (line.find("\"command_line\":") == std::string::npos) out += line + "\n";
-  return out;
+  auto json = nlohmann::ordered_json::parse(manifest, nullptr, false);
+  if (!json.is_object()) return "not a JSON object: " + manifest;
+  json.erase("command_line");
+  return json.dump(2);
 }
 
 // Whether two result trees hold the same files with the same bytes (manifests: but for
@@ -56,7 +57,8 @@ std::vector<std::string> hidden(const fs::path& dir) {
 // A run of every output file; `seed` 5 unless another is asked for.
 std::string run_args(int seed = 5) {
   return " run " + source_dir() + "/scenarios/nk_nuclear_test.toml --runs 23 --steps 30 --seed " +
-         std::to_string(seed) + " --threads 2 --explain --explain-runs 3 --quiet";
+         std::to_string(seed) +
+         " --threads 2 --explain --explain-runs 3 --outputs all,outcomes_long --quiet";
 }
 const std::string kRun = run_args();
 
@@ -78,19 +80,22 @@ TEST_CASE("run --shard K/N: the merged shards are the one-process result byte fo
   const auto r = run_command(binary() + " merge" + shards + " --out " + merged.string());
   CHECK(r.exit_code == 0);
   check_same(whole, merged);
+  CHECK(fs::exists(merged / "outcomes_long.csv"));
+  CHECK(fs::exists(merged / "metrics.csv"));
   CHECK(hidden(scratch.path()).empty());
 }
 
-TEST_CASE("merge refuses a missing or repeated or foreign shard; --shard must be K/N in 1..N") {
+TEST_CASE("merge refuses a missing or repeated or foreign shard and --shard must be K/N in 1..N") {
   Scratch scratch("scale");
-  auto part = [&](const std::string& k, const std::string& extra) {
+  auto part = [&](const std::string& k, const std::string& args) {
     const fs::path dir =
-        scratch.path() / ("p" + std::to_string(std::hash<std::string>()(k + extra)));
-    REQUIRE(run_command(binary() + kRun + extra + " --shard " + k + " --out " + dir.string())
-                .exit_code == 0);
+        scratch.path() / ("p" + std::to_string(std::hash<std::string>()(k + args)));
+    REQUIRE(run_command(binary() + args + " --shard " + k + " --out " + dir.string()).exit_code ==
+            0);
     return dir.string();
   };
-  const std::string one = part("1/2", ""), two = part("2/2", ""), other = part("2/2", " --seed 6");
+  const std::string one = part("1/2", kRun), two = part("2/2", kRun),
+                    other = part("2/2", run_args(6));
   const std::string merge = binary() + " merge ";
   const std::string out = " --out " + (scratch.path() / "m").string();
   const auto missing = run_command(merge + one + out);

@@ -8,8 +8,10 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <thread>
 
+#include "core/sha256.hpp"
 #include "support.hpp"
 
 using namespace stancesim::test;
@@ -26,23 +28,20 @@ std::vector<std::string> temporaries(const fs::path& dir) {
   return out;
 }
 
-// A result folder is complete when its manifest names files that all exist and are non-empty.
+// A result folder is complete when its manifest lists files that all exist, are non-empty and
+// have the SHA-256 it records.
 bool complete(const fs::path& dir) {
-  const std::string manifest = read_file(dir / "manifest.json");
-  if (manifest.empty()) return false;
-  const auto at = manifest.find("\"outputs\": [");
-  if (at == std::string::npos) return false;
-  const auto end = manifest.find(']', at);
-  std::string list = manifest.substr(at + 12, end - at - 12);
+  const auto manifest = nlohmann::json::parse(read_file(dir / "manifest.json"), nullptr, false);
+  if (!manifest.is_object() || !manifest.contains("outputs")) return false;
   std::size_t files = 0;
-  for (std::size_t q = list.find('"'); q != std::string::npos; q = list.find('"', q + 1)) {
-    const std::size_t close = list.find('"', q + 1);
-    const std::string name = list.substr(q + 1, close - q - 1);
-    if (!fs::exists(dir / name) || fs::file_size(dir / name) == 0) return false;
+  for (const auto& o : manifest["outputs"]) {
+    const fs::path file = dir / o.value("path", "");
+    if (!fs::is_regular_file(file) || fs::file_size(file) == 0 ||
+        stancesim::sha256_file(file.string()) != o.value("sha256", ""))
+      return false;
     ++files;
-    q = close;
   }
-  return files >= 3;
+  return files >= 2;
 }
 
 std::string manifest_seed(const fs::path& dir) {
@@ -189,6 +188,19 @@ TEST_CASE("--force replaces only result folders: never a file, never someone els
   CHECK(run_command(run + empty.string()).exit_code == 0);
   CHECK(complete(empty));
   CHECK(temporaries(scratch.path()).empty());
+
+  // A comparison's folder has a manifest.json too, but holds the scenario folders (and, as
+  // results/, perhaps other results): --force does not replace it with one result.
+  const fs::path comparison = scratch.path() / "cmp";
+  REQUIRE(run_command(binary() + " compare " + source_dir() + "/scenarios/baseline.toml " +
+                      source_dir() + "/scenarios/nk_nuclear_test.toml --runs 2 --quiet --out " +
+                      comparison.string())
+              .exit_code == 0);
+  const auto on_comparison = run_command(run + comparison.string());
+  CHECK(on_comparison.exit_code == 2);
+  CHECK(on_comparison.output.find("holds a comparison") != std::string::npos);
+  CHECK(fs::exists(comparison / "baseline" / "manifest.json"));
+  CHECK(fs::exists(comparison / "compare.csv"));
 }
 
 TEST_CASE("a destination name near the file system's limit works") {
