@@ -80,7 +80,9 @@ std::string dry_run_plan(const LoadedScenario& loaded, const RunOptions& ro) {
                                    {o.events, "events.csv"},
                                    {ro.plan.explain_runs > 0, "utilities.csv"},
                                    {o.outcomes, "outcomes.csv"},
+                                   {o.outcomes_long, "outcomes_long.csv"},
                                    {o.summary && !ro.shard.active(), "summary.csv"},
+                                   {o.metrics(), "metrics.csv"},
                                    {ro.shard.active(), "outcomes.f64"}})
       if (on) files += std::string(name) + ", ";
     return files;
@@ -167,9 +169,10 @@ int run_command(const std::vector<std::string>& args,
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   struct rusage usage {};
   ::getrusage(RUSAGE_SELF, &usage);
-  fmt::print("{}: {} runs x {} steps in {:.2f} s ({} threads, peak memory {:.0f} MB) -> {}/\n",
+  fmt::print("{}: {} runs x {} steps in {:.2f} s ({} thread{}, peak memory {:.0f} MB) -> {}/\n",
              sc.name, ro.plan.runs, ro.plan.steps, seconds, ro.plan.threads,
-             static_cast<double>(usage.ru_maxrss) / 1024.0, ro.out_dir);
+             ro.plan.threads == 1 ? "" : "s", static_cast<double>(usage.ru_maxrss) / 1024.0,
+             ro.out_dir);
   Comparison table;
   table.reference = ResultInfo{sc.name, ro.out_dir, ro.plan.seed, ro.plan.runs};
   table.metrics = result.metrics;

@@ -39,6 +39,8 @@ std::string option_hint(const Track& track, const std::string& name);
 std::vector<Assignment> read_assignments(Fields& f, std::string_view key, const ModelSpec& spec,
                                          bool parameters = false);
 // An [[override]] (scenarios) or [[view.override]] table: path, value, rationale, claims.
-Override read_override(Fields& f, const ModelSpec& spec);
+// `listed_in` names where claim ids may come from, for the error on an unknown one (default: the
+// model's claims.csv).
+Override read_override(Fields& f, const ModelSpec& spec, const std::string& listed_in = "");
 
 }  // namespace stancesim

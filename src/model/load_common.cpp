@@ -166,14 +166,14 @@ std::vector<Assignment> read_assignments(Fields& f, std::string_view key, const 
   return out;
 }
 
-Override read_override(Fields& f, const ModelSpec& spec) {
+Override read_override(Fields& f, const ModelSpec& spec, const std::string& listed_in) {
   Override o;
   o.path = f.string("path");
   o.path_loc = f.loc("path");
   o.value = f.number("value");
   o.loc = f.loc("value");
   o.rationale = f.string("rationale");
-  o.claims = f.claims(spec.claims, spec.dir + "/claims.csv");
+  o.claims = f.claims(spec.claims, listed_in.empty() ? spec.dir + "/claims.csv" : listed_in);
   f.done();
   return o;
 }

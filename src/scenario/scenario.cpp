@@ -211,7 +211,7 @@ class ScenarioLoader {
     s.done();
     for (const toml::table* t : tables_of(top, "override", true)) {
       Fields o(*t, path, "[[override]]");
-      raw.overrides.push_back(read_override(o, *spec_));
+      raw.overrides.push_back(read_override(o, *spec_, claims_source()));
     }
     for (const toml::table* t : tables_of(top, "shock", true))
       raw.shocks.push_back(read_shock(*t, path));
@@ -247,13 +247,14 @@ class ScenarioLoader {
     }
   }
 
-  Claims claims(Fields& f) {
-    return f.claims(spec_->claims,
-                    spec_->dir +
-                        "/claims.csv (stancesim list claims) nor in a [[claim]] table of yours: "
-                        "declare your own as user:NAME in a [[claim]] table of this file or one "
-                        "it extends, or in a --claims FILE");
+  // Where a scenario's claim ids may come from, as an unknown id's error says it.
+  std::string claims_source() const {
+    return spec_->dir +
+           "/claims.csv (stancesim list claims) nor in a [[claim]] table of yours: declare your "
+           "own as user:NAME in a [[claim]] table of this file or one it extends, or in a "
+           "--claims FILE";
   }
+  Claims claims(Fields& f) { return f.claims(spec_->claims, claims_source()); }
 
   Shock read_shock(const toml::table& t, const std::string& path) {
     Fields f(t, path, "[[shock]]");
