@@ -28,18 +28,8 @@ timed() {
   t1=$(seconds)
   awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }'
 }
-# A manifest without command_line and threads (the keys that may differ), keys in order.
-manifest() {
-  python3 -c 'import json, sys
-m = json.load(open(sys.argv[1]))
-for key in ("command_line", "threads"):
-    m.pop(key, None)
-print(json.dumps(m, indent=2))' "$1"
-}
-same() {  # every file equal, manifests but for command_line and threads
-  diff -r -q -x manifest.json "$1" "$2" >/dev/null &&
-    diff <(manifest "$1/manifest.json") <(manifest "$2/manifest.json") >/dev/null && echo yes || echo NO
-}
+source scripts/same_results.sh
+same() { same_results "$1" "$2" >/dev/null && echo yes || echo NO; }
 sweep() { "$1" sweep "$experiment" --runs "$runs" --quiet --force "${@:2}"; }
 shards() {
   local pids=()

@@ -24,18 +24,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 experiment=experiments/un_sanctions_after_test.toml
-# A manifest without command_line and threads (the keys that may differ), keys in order.
-manifest() {
-  python3 -c 'import json, sys
-m = json.load(open(sys.argv[1]))
-for key in ("command_line", "threads"):
-    m.pop(key, None)
-print(json.dumps(m, indent=2))' "$1"
-}
-same() {
-  diff -r -x manifest.json "$1" "$2"
-  diff <(manifest "$1/manifest.json") <(manifest "$2/manifest.json")
-}
+source scripts/same_results.sh
+same() { same_results "$1" "$2"; }
 ./build/stancesim sweep "$experiment" --runs 6 --per-run --threads 2 --quiet --out "$work/one"
 mpirun --allow-run-as-root --oversubscribe -np 3 build-mpi/stancesim sweep "$experiment" --runs 6 \
   --per-run --threads 1 --quiet --out "$work/mpi"

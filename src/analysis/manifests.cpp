@@ -8,7 +8,6 @@
 #include "core/error.hpp"
 #include "core/limits.hpp"
 #include "core/sha256.hpp"
-#include "version.hpp"
 
 namespace stancesim {
 
@@ -43,11 +42,7 @@ Json compare_manifest(const std::vector<std::string>& folders, const std::string
     return JsonFields(manifests[i], paths[i].string(), kResultManifest);
   };
   const JsonFields reference = fields(0);
-  Json j;
-  j["program"] = "stancesim";
-  j["command"] = "compare";
-  j["version"] = kVersion;
-  j["git_commit"] = kGitCommit;
+  Json j = manifest_header("compare");
   j["paired"] = paired;
   j["seed"] = reference.integer("seed", 0, limits::kMaxSeed);
   j["runs"] = reference.integer("runs", 1, limits::kMaxRuns);

@@ -21,7 +21,6 @@
 #include "run/plan.hpp"
 #include "run/progress.hpp"
 #include "run/results.hpp"
-#include "version.hpp"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -252,11 +251,7 @@ int check_command(const std::vector<std::string>& args,
     write_output("robustness_results.csv", robust.results);
     std::cout << robust.table;
   }
-  Json manifest;
-  manifest["program"] = "stancesim";
-  manifest["command"] = "check";
-  manifest["version"] = kVersion;
-  manifest["git_commit"] = kGitCommit;
+  Json manifest = manifest_header("check");
   manifest["seed"] = seed;
   manifest["runs"] = runs;
   manifest["threads"] = threads;

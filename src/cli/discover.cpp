@@ -111,9 +111,7 @@ int discover_command(const std::vector<std::string>& args,
   add(result.chosen, "pasted", result.chosen_box, true);
   write_file_atomically(folder.path() / "trajectory.csv", trajectory.str(), false);
   write_file_atomically(folder.path() / "boxes.csv", boxes.str(), false);
-  Json manifest;
-  manifest["program"] = "stancesim";
-  manifest["command"] = "discover";
+  Json manifest = manifest_header("discover");
   manifest["sweep"] = manifest_path(dir);
   manifest["scenario"] = sweep.scenarios[static_cast<std::size_t>(s)];
   manifest["metric"] = metric;

@@ -119,9 +119,7 @@ int sensitivity_command(const std::vector<std::string>& args,
       }
     }
   write_file_atomically(folder.path() / "sensitivity.csv", csv.str(), false);
-  Json manifest;
-  manifest["program"] = "stancesim";
-  manifest["command"] = "sensitivity";
+  Json manifest = manifest_header("sensitivity");
   manifest["sweep"] = manifest_path(dir);
   manifest["design"] = sweep.design;
   manifest["resamples"] = resamples;

@@ -51,7 +51,7 @@ class CsvBuffer {
     const double scaled = std::abs(v) * 10000.0;  // < 9e18 < 2^63
     const auto whole = static_cast<std::int64_t>(scaled);
     const double frac = scaled - static_cast<double>(whole);  // exact below 2^53 (Sterbenz)
-    if (std::abs(frac - 0.5) <= scaled * 0x1p-52) return fixed4_exact(v);  // and at or above
+    if (std::abs(frac - 0.5) <= scaled * 0x1p-52) return fixed4_to_chars(v);  // and at or above
     const std::int64_t scaled_int = whole + static_cast<std::int64_t>(frac > 0.5);
     if (v < 0 && scaled_int != 0) buf_.push_back('-');
     integer(scaled_int / 10000);
@@ -60,6 +60,14 @@ class CsvBuffer {
                    static_cast<char>('0' + f / 10 % 10), static_cast<char>('0' + f % 10)};
     buf_.append(tmp, 5);
     return *this;
+  }
+  // The same text by std::to_chars alone (fixed4's path near a tie; `stancesim bench` times it).
+  CsvBuffer& fixed4_to_chars(double v) {
+    char tmp[32];
+    const auto r = std::to_chars(tmp, tmp + sizeof tmp, v, std::chars_format::fixed, 4);
+    std::string_view text(tmp, static_cast<std::size_t>(r.ptr - tmp));
+    if (text == "-0.0000") text.remove_prefix(1);
+    return raw(text);
   }
   // A text field, quoted per RFC 4180 when it holds a comma, quote or newline.
   CsvBuffer& field(std::string_view s) { return raw(quote(s)); }
@@ -76,13 +84,6 @@ class CsvBuffer {
   }
 
  private:
-  CsvBuffer& fixed4_exact(double v) {  // near a tie: the library's correctly rounded text
-    char tmp[32];
-    const auto r = std::to_chars(tmp, tmp + sizeof tmp, v, std::chars_format::fixed, 4);
-    std::string_view text(tmp, static_cast<std::size_t>(r.ptr - tmp));
-    if (text == "-0.0000") text.remove_prefix(1);
-    return raw(text);
-  }
   [[noreturn]] static void refuse(double v) {
     char tmp[32];
     const auto r = std::to_chars(tmp, tmp + sizeof tmp, v);

@@ -8,10 +8,20 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "version.hpp"
 
 namespace stancesim {
 
 namespace fs = std::filesystem;
+
+Json manifest_header(const std::string& command) {
+  Json j;
+  j["program"] = "stancesim";
+  if (!command.empty()) j["command"] = command;
+  j["version"] = kVersion;
+  j["git_commit"] = kGitCommit;
+  return j;
+}
 
 std::string manifest_text(const Json& manifest) {
   return manifest.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";

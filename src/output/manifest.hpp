@@ -19,6 +19,10 @@ namespace stancesim {
 
 using Json = nlohmann::ordered_json;
 
+// The keys every manifest starts with: "program", "command" (left out when empty: a run's
+// manifest), "version" and "git_commit" of the build.
+Json manifest_header(const std::string& command);
+
 // The manifest's text: 2-space indent and a final newline; bytes that are not UTF-8 (in a path
 // or an argument) are written as U+FFFD.
 std::string manifest_text(const Json& manifest);

@@ -17,7 +17,6 @@
 #include "run/checkpoint.hpp"
 #include "run/runner.hpp"
 #include "run/sinks.hpp"
-#include "version.hpp"
 
 namespace stancesim {
 
@@ -73,10 +72,7 @@ CsvFilesSink::Files csv_files(const RunOptions& options) {
 Json run_manifest(const LoadedScenario& loaded, const CompiledModel& model,
                   const RunOptions& options, const std::vector<std::string>& outputs) {
   const Scenario& sc = loaded.scenario;
-  Json j;
-  j["program"] = "stancesim";
-  j["version"] = kVersion;
-  j["git_commit"] = kGitCommit;
+  Json j = manifest_header("");
   j["scenario"] = sc.name;
   j["description"] = sc.description;
   j["seed"] = options.plan.seed;

@@ -25,7 +25,6 @@
 #include "run/results.hpp"
 #include "run/runner.hpp"
 #include "scenario/scenario.hpp"
-#include "version.hpp"
 
 namespace stancesim {
 
@@ -226,11 +225,7 @@ SweepResult run_sweep(const Experiment& e, const SweepOptions& options) {
   // outputs' rows and sha256 are added when the files are complete.
   std::vector<std::string> outputs = {"design.csv", "parameters.csv", "points.csv"};
   if (options.outcomes) outputs.push_back("outcomes.csv");
-  Json manifest;
-  manifest["program"] = "stancesim";
-  manifest["command"] = "sweep";
-  manifest["version"] = kVersion;
-  manifest["git_commit"] = kGitCommit;
+  Json manifest = manifest_header("sweep");
   manifest["experiment"] = e.name;
   manifest["description"] = e.description;
   manifest["experiment_file"] =
